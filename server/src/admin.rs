@@ -1,0 +1,129 @@
+//! Operator endpoints under `/_admin`, answered only to loopback clients.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::app::{Shared, client_ip};
+use crate::db;
+use crate::faults::FaultRequest;
+use crate::input;
+use crate::problem::{Code, Problem};
+use crate::status::ServiceStatus;
+
+pub fn router() -> Router<Shared> {
+    Router::new()
+        .route("/_admin/faults", get(get_faults).put(put_faults))
+        .route("/_admin/status", get(get_status).put(put_status))
+        .route("/_admin/users", put(put_user))
+        .route("/_admin/keys/rotate", post(rotate_key))
+        .route_layer(middleware::from_fn(loopback_only))
+}
+
+async fn loopback_only(req: Request, next: Next) -> Response {
+    if !client_ip(&req).is_loopback() {
+        tracing::warn!(ip = %client_ip(&req), path = %req.uri().path(), "admin call refused");
+        return Problem::new(Code::Forbidden).into_response();
+    }
+    next.run(req).await
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(
+    map: serde_json::Map<String, serde_json::Value>,
+) -> Result<T, Problem> {
+    serde_json::from_value(serde_json::Value::Object(map))
+        .map_err(|e| Problem::new(Code::MalformedRequest).detail(format!("Unexpected body: {e}")))
+}
+
+async fn get_faults(State(s): State<Shared>) -> Json<FaultRequest> {
+    let current = s.faults.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    Json(FaultRequest::from_setting(current.as_ref()))
+}
+
+/// `{"fault": "...", "endpoint": "..."}`; `{"fault": null}` clears. Refused without `--faults`.
+async fn put_faults(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<FaultRequest>, Problem> {
+    if !s.cfg.faults {
+        return Err(Problem::new(Code::FaultsDisabled));
+    }
+    let map = input::json_object(&headers, body, false).await?;
+    let req: FaultRequest = parse(map)?;
+    let setting = req.into_setting()?;
+    match &setting {
+        Some(f) => {
+            tracing::warn!(fault = %f.fault.name(), endpoint = ?f.endpoint, "fault injected")
+        }
+        None => tracing::info!("faults cleared"),
+    }
+    *s.faults.lock().unwrap_or_else(|e| e.into_inner()) = setting.clone();
+    Ok(Json(FaultRequest::from_setting(setting.as_ref())))
+}
+
+async fn get_status(State(s): State<Shared>) -> Json<ServiceStatus> {
+    Json(s.status.get())
+}
+
+/// `{"state","message"?,"until"?}`: replaces the status until the status file changes.
+async fn put_status(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<ServiceStatus>, Problem> {
+    let map = input::json_object(&headers, body, false).await?;
+    let status: ServiceStatus = parse(map)?;
+    status.validate()?;
+    tracing::info!(state = %status.state, "status set by operator");
+    s.status.set(status.clone());
+    Ok(Json(status))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserFlags {
+    email: String,
+    verified: Option<bool>,
+    disabled: Option<bool>,
+    #[serde(default)]
+    unlock: bool,
+}
+
+/// `{"email", "verified"?, "disabled"?, "unlock"?}`: 200 with the flags, 404 for no such user.
+async fn put_user(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
+    let map = input::json_object(&headers, body, false).await?;
+    let req: UserFlags = parse(map)?;
+    let email = req.email.trim().to_lowercase();
+    if !db::set_user_flags(&s.db, &email, req.verified, req.disabled, req.unlock).await? {
+        return Err(Problem::new(Code::NotFound).detail("No account with that email."));
+    }
+    let user = db::user_by_email(&s.db, &email)
+        .await?
+        .ok_or(Problem::new(Code::NotFound))?;
+    tracing::info!(user_id = %user.id, verified = user.verified, disabled = user.disabled, "user flags set by operator");
+    Ok(Json(json!({
+        "email": user.email,
+        "verified": user.verified,
+        "disabled": user.disabled,
+        "failed_attempts": user.failed_attempts,
+    }))
+    .into_response())
+}
+
+/// Starts signing with a fresh random key; the previous one verifies until its tokens expire.
+async fn rotate_key(State(s): State<Shared>) -> Result<Response, Problem> {
+    let kid = s.keys.rotate(None).map_err(Problem::internal)?;
+    tracing::info!(kid = %kid, "signing key rotated");
+    Ok((StatusCode::OK, Json(json!({ "kid": kid }))).into_response())
+}

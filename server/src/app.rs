@@ -1,0 +1,337 @@
+//! Application state, router and middleware; `start` binds and serves.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use sqlx::SqlitePool;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::cli::Cli;
+use crate::faults::{self, FaultSetting};
+use crate::obs::Metrics;
+use crate::passwords::Hasher;
+use crate::problem::{Code, Outcome, Problem};
+use crate::status::StatusStore;
+use crate::tokens::Keyring;
+use crate::{admin, auth, db, ops};
+
+pub const DEMO_EMAIL: &str = "demo@example.com";
+pub const DEMO_PASSWORD: &str = "correct horse battery staple";
+
+pub struct AppState {
+    pub cfg: Cli,
+    pub db: SqlitePool,
+    pub hasher: Hasher,
+    pub keys: Keyring,
+    pub metrics: Metrics,
+    pub faults: Mutex<Option<FaultSetting>>,
+    pub status: StatusStore,
+    pub limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    pub openapi: String,
+}
+
+pub type Shared = Arc<AppState>;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "auth-widget reference auth API",
+        description = "The auth API contract of auth-widget (DESIGN.md). Every error is RFC 9457 \
+                       application/problem+json with a machine-readable `code`."
+    ),
+    tags((name = "auth", description = "The contract's endpoints"))
+)]
+struct ApiDoc;
+
+/// The contract's routes, documented and registered from the same handler list.
+fn api_router() -> OpenApiRouter<Shared> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::signup))
+        .routes(routes!(auth::session))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::password_reset))
+        .routes(routes!(ops::status))
+        .routes(routes!(ops::telemetry))
+}
+
+/// The OpenAPI 3.1 document of the API (also served at `/auth/openapi.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().into_openapi()
+}
+
+/// Builds the state: opens and migrates the database, seeds, prepares keys and limits.
+pub async fn build_state(cfg: Cli) -> anyhow::Result<Shared> {
+    let db = db::connect(&cfg.db).await?;
+    let hasher = Hasher::new(
+        cfg.argon2_m_cost,
+        cfg.argon2_t_cost,
+        cfg.argon2_p_cost,
+        cfg.max_concurrent_hashes,
+        Duration::from_millis(cfg.hash_queue_timeout_ms),
+    )?;
+    let keys = Keyring::new(
+        &cfg.jwt_keys,
+        &cfg.jwt_issuer,
+        &cfg.jwt_audience,
+        cfg.session_ttl_secs,
+        cfg.jwt_leeway_secs,
+    )?;
+    let limiter = std::num::NonZeroU32::new(cfg.rate_limit_per_minute)
+        .map(|n| RateLimiter::keyed(Quota::per_minute(n)));
+    if cfg.seed_demo_user && db::user_by_email(&db, DEMO_EMAIL).await?.is_none() {
+        let hash = hasher
+            .hash(DEMO_PASSWORD.to_string())
+            .await
+            .map_err(|p| anyhow::anyhow!("cannot hash the demo password: {}", p.code.as_str()))?;
+        db::insert_user(&db, DEMO_EMAIL, &hash, true, crate::tokens::now() as i64).await?;
+        tracing::info!(email = DEMO_EMAIL, "demo user created");
+    }
+    let openapi = openapi().to_json().context("OpenAPI document")?;
+    Ok(Arc::new(AppState {
+        status: StatusStore::new(cfg.status_file.clone()),
+        cfg,
+        db,
+        hasher,
+        keys,
+        metrics: Metrics::new()?,
+        faults: Mutex::new(None),
+        limiter,
+        openapi,
+    }))
+}
+
+/// The whole HTTP application.
+pub fn router(state: Shared) -> Router {
+    let (api, _) = api_router().split_for_parts();
+    let api = api
+        .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+        .route_layer(middleware::from_fn_with_state(state.clone(), inject_faults))
+        .route_layer(middleware::from_fn_with_state(state.clone(), observe));
+    let mut app = Router::new()
+        .merge(api)
+        .route("/auth/openapi.json", axum::routing::get(ops::openapi_json))
+        .route("/metrics", axum::routing::get(ops::metrics))
+        .route("/dashboard", axum::routing::get(ops::dashboard))
+        .merge(admin::router())
+        .method_not_allowed_fallback(|| async { Problem::new(Code::MethodNotAllowed) });
+    app = match &state.cfg.static_dir {
+        Some(dir) => {
+            let files = ServeDir::new(dir)
+                .append_index_html_on_directories(true)
+                .not_found_service(ServeFile::new(dir.join("__missing__")));
+            app.fallback_service(files)
+        }
+        None => app.fallback(|| async { Problem::new(Code::NotFound) }),
+    };
+    let cors = cors(&state.cfg.allow_origins);
+    app.with_state(state)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(middleware::from_fn(fix_mime))
+        .layer(cors)
+        .layer(CatchPanicLayer::custom(|_| {
+            Problem::internal("handler panicked").into_response()
+        }))
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let list: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(list))
+        .allow_credentials(true)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .expose_headers([header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
+}
+
+/// Serves `.wasm`, `.js`, `.mjs` and `.css` with the MIME types browsers insist on.
+async fn fix_mime(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let mut resp = next.run(req).await;
+    let forced = if path.ends_with(".wasm") {
+        Some("application/wasm")
+    } else if path.ends_with(".js") || path.ends_with(".mjs") {
+        Some("text/javascript; charset=utf-8")
+    } else if path.ends_with(".css") {
+        Some("text/css; charset=utf-8")
+    } else {
+        None
+    };
+    if let Some(m) = forced.filter(|_| resp.status().is_success()) {
+        resp.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(m));
+    }
+    resp
+}
+
+/// The flow an `/auth/...` path belongs to (also the fault endpoint name).
+fn endpoint_of(path: &str) -> Option<&'static str> {
+    Some(match path.strip_prefix("/auth/")? {
+        "login" => "login",
+        "signup" => "signup",
+        "session" => "session",
+        "logout" => "logout",
+        "password-reset" => "password-reset",
+        "status" => "status",
+        _ => return None,
+    })
+}
+
+fn flow_label(endpoint: &str) -> &'static str {
+    match endpoint {
+        "login" => "login",
+        "signup" => "signup",
+        "session" => "session",
+        "logout" => "logout",
+        "password-reset" => "password_reset",
+        _ => "status",
+    }
+}
+
+/// Counts every auth outcome by flow and code, times it, and logs it (never a password or a
+/// token: only flow, outcome, status, latency and the reference id of errors).
+async fn observe(State(s): State<Shared>, req: Request, next: Next) -> Response {
+    let Some(endpoint) = endpoint_of(req.uri().path()) else {
+        return next.run(req).await;
+    };
+    let flow = flow_label(endpoint);
+    let started = Instant::now();
+    let resp = next.run(req).await;
+    let elapsed = started.elapsed();
+    let outcome = match resp.extensions().get::<Outcome>() {
+        Some(o) => o.0,
+        None if resp.status().is_success() => "success",
+        None if resp.status().is_server_error() => "unexpected_5xx",
+        None => "unexpected_response",
+    };
+    if flow != "status" {
+        s.metrics.attempt(flow, outcome, elapsed.as_secs_f64());
+    }
+    tracing::info!(
+        flow,
+        outcome,
+        status = resp.status().as_u16(),
+        latency_ms = elapsed.as_millis() as u64,
+        "auth outcome"
+    );
+    resp
+}
+
+async fn inject_faults(State(s): State<Shared>, req: Request, next: Next) -> Response {
+    let setting = s.faults.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let (Some(setting), Some(endpoint)) = (setting, endpoint_of(req.uri().path())) else {
+        return next.run(req).await;
+    };
+    match faults::apply(&setting, endpoint, s.cfg.fault_retry_after_secs) {
+        faults::Action::Answer(resp) => resp,
+        faults::Action::Pass(delay) => {
+            if let Some(d) = delay {
+                tokio::time::sleep(d).await;
+            }
+            next.run(req).await
+        }
+    }
+}
+
+/// Per-client (peer IP) limit on the contract's endpoints except `status`.
+async fn rate_limit(State(s): State<Shared>, req: Request, next: Next) -> Response {
+    let limited = endpoint_of(req.uri().path()).is_some_and(|e| e != "status");
+    if let (Some(limiter), true) = (&s.limiter, limited) {
+        let ip = client_ip(&req);
+        if let Err(not_until) = limiter.check_key(&ip) {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            tracing::warn!(%ip, retry_after = secs, "rate limited");
+            return Problem::new(Code::RateLimited)
+                .retry_after(secs)
+                .into_response();
+        }
+    }
+    next.run(req).await
+}
+
+pub fn client_ip(req: &Request) -> IpAddr {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+}
+
+/// A running server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: Shared,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// Builds the state, binds `cfg.addr` and serves in a background task until `shutdown`.
+pub async fn start(
+    cfg: Cli,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<Running> {
+    let addr = cfg.addr;
+    let state = build_state(cfg).await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let addr = listener.local_addr()?;
+    let app = router(state.clone());
+    if let Some(limiter) = &state.limiter {
+        // Forget idle clients now and then so the limiter's memory stays bounded.
+        let weak = Arc::downgrade(&state);
+        let _ = limiter;
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                let Some(s) = weak.upgrade() else { break };
+                if let Some(l) = &s.limiter {
+                    l.retain_recent();
+                }
+            }
+        });
+    }
+    let task = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+    });
+    Ok(Running { addr, state, task })
+}

@@ -1,0 +1,19 @@
+//! auth-server: the reference implementation of auth-widget's auth API contract
+//! (`../shared/DESIGN.md`). `app::start` runs it; the binary adds the CLI and logging.
+
+pub mod admin;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod db;
+pub mod faults;
+pub mod input;
+pub mod obs;
+pub mod ops;
+pub mod passwords;
+pub mod problem;
+pub mod status;
+pub mod tokens;
+
+pub use app::{DEMO_EMAIL, DEMO_PASSWORD, Running, start};
+pub use cli::Cli;

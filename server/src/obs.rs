@@ -1,0 +1,137 @@
+//! Observability: Prometheus metrics (per server instance, not a global recorder) and the
+//! per-minute success history behind `/dashboard`.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Mutex;
+
+use metrics::{Key, KeyName, Label, Level, Metadata, Recorder, SharedString, Unit};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
+
+/// Server-side attempts: `auth_attempts_total{flow, outcome}`; outcome is `success` or the
+/// problem code.
+pub const ATTEMPTS: &str = "auth_attempts_total";
+/// Server-side latency histogram: `auth_request_duration_seconds{flow}`.
+pub const DURATION: &str = "auth_request_duration_seconds";
+/// Outcomes reported by widgets: `auth_widget_outcomes_total{flow, outcome}`.
+pub const WIDGET_OUTCOMES: &str = "auth_widget_outcomes_total";
+/// Latency reported by widgets: `auth_widget_latency_seconds{flow}`.
+pub const WIDGET_LATENCY: &str = "auth_widget_latency_seconds";
+
+const BUCKETS: [f64; 12] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+
+/// Attempts and successes of one flow in one minute.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub success: u64,
+    pub total: u64,
+}
+
+pub struct Metrics {
+    recorder: PrometheusRecorder,
+    handle: PrometheusHandle,
+    /// (unix minute, flow → tally), oldest first, at most 60 minutes.
+    minutes: Mutex<VecDeque<(u64, BTreeMap<&'static str, Tally>)>>,
+}
+
+fn meta() -> Metadata<'static> {
+    Metadata::new(module_path!(), Level::INFO, Some(module_path!()))
+}
+
+impl Metrics {
+    pub fn new() -> anyhow::Result<Metrics> {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets(&BUCKETS)
+            .map_err(|e| anyhow::anyhow!("metrics buckets: {e}"))?
+            .build_recorder();
+        let handle = recorder.handle();
+        let describe = |name: &'static str, unit: Option<Unit>, help: &'static str| {
+            recorder.describe_counter(KeyName::from(name), unit, SharedString::from(help));
+        };
+        describe(
+            ATTEMPTS,
+            None,
+            "Auth attempts answered by this server, by flow and outcome code.",
+        );
+        describe(
+            WIDGET_OUTCOMES,
+            None,
+            "Auth outcomes reported by widgets via /auth/telemetry.",
+        );
+        recorder.describe_histogram(
+            KeyName::from(DURATION),
+            Some(Unit::Seconds),
+            SharedString::from("Time to answer an auth request, by flow."),
+        );
+        recorder.describe_histogram(
+            KeyName::from(WIDGET_LATENCY),
+            Some(Unit::Seconds),
+            SharedString::from("Latency seen by widgets, by flow (reported via telemetry)."),
+        );
+        Ok(Metrics {
+            recorder,
+            handle,
+            minutes: Mutex::new(VecDeque::new()),
+        })
+    }
+
+    /// Records one server-side attempt.
+    pub fn attempt(&self, flow: &'static str, outcome: &'static str, seconds: f64) {
+        let labels = vec![Label::new("flow", flow), Label::new("outcome", outcome)];
+        self.recorder
+            .register_counter(&Key::from_parts(ATTEMPTS, labels), &meta())
+            .increment(1);
+        let key = Key::from_parts(DURATION, vec![Label::new("flow", flow)]);
+        self.recorder
+            .register_histogram(&key, &meta())
+            .record(seconds);
+        self.tally(flow, outcome == "success");
+    }
+
+    /// Records one widget-reported outcome.
+    pub fn widget_outcome(&self, flow: String, outcome: String, seconds: Option<f64>) {
+        let labels = vec![
+            Label::new("flow", flow.clone()),
+            Label::new("outcome", outcome),
+        ];
+        let key = Key::from_parts(WIDGET_OUTCOMES, labels);
+        self.recorder.register_counter(&key, &meta()).increment(1);
+        if let Some(s) = seconds {
+            let key = Key::from_parts(WIDGET_LATENCY, vec![Label::new("flow", flow)]);
+            self.recorder.register_histogram(&key, &meta()).record(s);
+        }
+    }
+
+    pub fn render(&self) -> String {
+        self.handle.run_upkeep();
+        self.handle.render()
+    }
+
+    fn tally(&self, flow: &'static str, success: bool) {
+        let minute = crate::tokens::now() / 60;
+        let mut minutes = self.minutes.lock().unwrap_or_else(|e| e.into_inner());
+        if minutes.back().is_none_or(|(m, _)| *m != minute) {
+            minutes.push_back((minute, BTreeMap::new()));
+        }
+        while minutes.front().is_some_and(|(m, _)| *m + 60 <= minute) {
+            minutes.pop_front();
+        }
+        if let Some((_, flows)) = minutes.back_mut() {
+            let t = flows.entry(flow).or_default();
+            t.total += 1;
+            t.success += u64::from(success);
+        }
+    }
+
+    /// Per-minute tallies of the last hour, oldest first.
+    pub fn history(&self) -> Vec<(u64, BTreeMap<&'static str, Tally>)> {
+        let minute = crate::tokens::now() / 60;
+        let minutes = self.minutes.lock().unwrap_or_else(|e| e.into_inner());
+        minutes
+            .iter()
+            .filter(|(m, _)| *m + 60 > minute)
+            .cloned()
+            .collect()
+    }
+}

@@ -1,0 +1,187 @@
+//! Shared test harness: a real server on an ephemeral port with a fresh in-memory database.
+#![allow(dead_code)]
+
+use auth_server::{Cli, Running};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, SET_COOKIE};
+use serde_json::{Value, json};
+
+pub const DEMO_EMAIL: &str = auth_server::DEMO_EMAIL;
+pub const DEMO_PASSWORD: &str = auth_server::DEMO_PASSWORD;
+/// The fixed signing key tests use so they can forge tokens.
+pub const TEST_KID: &str = "test-key";
+pub const TEST_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
+
+pub struct Server {
+    pub running: Running,
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+/// Starts a server with `--seed-demo-user`, a known signing key and `extra` flags.
+pub async fn server(extra: &[&str]) -> Server {
+    let key = format!("{TEST_KID}={TEST_SECRET}");
+    let mut args = vec!["--seed-demo-user", "--jwt-key", key.as_str()];
+    args.extend_from_slice(extra);
+    let running = auth_server::start(Cli::for_tests(&args), std::future::pending())
+        .await
+        .expect("server starts");
+    let base = running.url();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    Server {
+        running,
+        base,
+        http,
+    }
+}
+
+/// A parsed answer.
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+
+    pub fn content_type(&self) -> String {
+        self.header(CONTENT_TYPE.as_str()).unwrap_or_default()
+    }
+
+    /// The session token from `Set-Cookie` (any cookie name ending in `session`).
+    pub fn cookie_token(&self) -> Option<String> {
+        self.headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|c| c.split(';').next()?.split_once('='))
+            .find(|(k, _)| k.ends_with("session"))
+            .map(|(_, v)| v.to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn set_cookie(&self) -> String {
+        self.header(SET_COOKIE.as_str()).unwrap_or_default()
+    }
+
+    /// Asserts a problem+json answer with this status and code; returns the body.
+    #[track_caller]
+    pub fn problem(&self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status, status, "status; body: {}", self.text);
+        assert!(
+            self.content_type().starts_with("application/problem+json"),
+            "content type {:?}",
+            self.content_type()
+        );
+        let body = self.json();
+        assert_eq!(body["code"], code, "body: {body}");
+        assert_eq!(body["status"], status, "status member equals HTTP status");
+        for member in ["type", "title", "detail", "instance"] {
+            assert!(body[member].is_string(), "{member} missing in {body}");
+        }
+        body
+    }
+}
+
+impl Server {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.expect("body");
+        Answer {
+            status,
+            headers,
+            text,
+        }
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Answer {
+        self.send(self.http.post(self.url(path)).json(body)).await
+    }
+
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
+        self.send(
+            self.http
+                .post(self.url(path))
+                .header(CONTENT_TYPE, content_type)
+                .body(body),
+        )
+        .await
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(self.http.get(self.url(path))).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Answer {
+        self.post_json(
+            "/auth/login",
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    pub async fn signup(&self, email: &str, password: &str) -> Answer {
+        self.post_json(
+            "/auth/signup",
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// `GET /auth/session` presenting `token` as the cookie.
+    pub async fn session_with_cookie(&self, token: &str) -> Answer {
+        self.send(
+            self.http
+                .get(self.url("/auth/session"))
+                .header("cookie", format!("session={token}")),
+        )
+        .await
+    }
+
+    /// `GET /auth/session` presenting `token` as a bearer token.
+    pub async fn session_with_bearer(&self, token: &str) -> Answer {
+        self.send(self.http.get(self.url("/auth/session")).bearer_auth(token))
+            .await
+    }
+
+    pub async fn admin_put(&self, path: &str, body: &Value) -> Answer {
+        self.send(self.http.put(self.url(path)).json(body)).await
+    }
+
+    /// Sets a fault (`--faults` must be on).
+    pub async fn fault(&self, fault: Option<&str>, endpoint: Option<&str>) {
+        let a = self
+            .admin_put(
+                "/_admin/faults",
+                &json!({"fault": fault, "endpoint": endpoint}),
+            )
+            .await;
+        assert_eq!(a.status, 200, "{}", a.text);
+    }
+
+    /// Logs the demo user in and returns the session token.
+    pub async fn demo_token(&self) -> String {
+        let a = self.login(DEMO_EMAIL, DEMO_PASSWORD).await;
+        assert_eq!(a.status, 200, "{}", a.text);
+        a.cookie_token().expect("session cookie")
+    }
+}
