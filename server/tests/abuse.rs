@@ -1,0 +1,242 @@
+//! Abuse limits: per-client rate limit, per-account lockout, load shedding, and timing that does
+//! not reveal whether an account exists (STANDARDS 14, 16, 24).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn standards_16_rate_limited_is_429_with_retry_after() {
+    let s = server(&["--rate-limit-per-minute", "5"]).await;
+    for _ in 0..5 {
+        let a = s.login("nobody@example.com", "whatever pass").await;
+        assert_eq!(a.status, 401, "{}", a.text);
+    }
+    let a = s.login(DEMO_EMAIL, DEMO_PASSWORD).await;
+    let body = a.problem(429, "rate_limited");
+    let retry: u64 = a
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&retry), "retry-after {retry}");
+    assert_eq!(body["retry_after"], retry);
+    // The status endpoint stays reachable so the widget can still show incidents.
+    assert_eq!(s.get("/auth/status").await.status, 200);
+}
+
+#[tokio::test]
+async fn default_rate_limit_lets_a_browser_test_suite_through() {
+    let s = server(&[]).await;
+    for _ in 0..120 {
+        let a = s.login("nobody@example.com", "whatever pass").await;
+        assert_eq!(a.status, 401, "{}", a.text);
+    }
+}
+
+#[tokio::test]
+async fn standards_24_no_lockout_before_the_tenth_failure() {
+    let s = server(&[]).await;
+    for i in 1..=9 {
+        s.login(DEMO_EMAIL, &format!("wrong password {i}"))
+            .await
+            .problem(401, "invalid_credentials");
+    }
+    // Nine failures: the right password still works, and resets the count.
+    assert_eq!(s.login(DEMO_EMAIL, DEMO_PASSWORD).await.status, 200);
+    for i in 1..=9 {
+        s.login(DEMO_EMAIL, &format!("wrong password {i}"))
+            .await
+            .problem(401, "invalid_credentials");
+    }
+    assert_eq!(
+        s.login(DEMO_EMAIL, DEMO_PASSWORD).await.status,
+        200,
+        "count was reset"
+    );
+}
+
+#[tokio::test]
+async fn standards_24_locked_after_ten_consecutive_failures_with_retry_after() {
+    let s = server(&["--lockout-secs", "120"]).await;
+    for i in 1..=10 {
+        let a = s.login(DEMO_EMAIL, &format!("wrong password {i}")).await;
+        a.problem(401, "invalid_credentials");
+    }
+    let a = s.login(DEMO_EMAIL, DEMO_PASSWORD).await;
+    let body = a.problem(403, "account_locked");
+    let retry: u64 = a
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .unwrap();
+    assert!((100..=120).contains(&retry), "{retry}");
+    assert_eq!(body["retry_after"], retry);
+    assert!(a.cookie_token().is_none());
+}
+
+#[tokio::test]
+async fn standards_24_password_reset_is_accepted_while_locked() {
+    let s = server(&[]).await;
+    for i in 1..=10 {
+        s.login(DEMO_EMAIL, &format!("wrong password {i}")).await;
+    }
+    s.login(DEMO_EMAIL, DEMO_PASSWORD)
+        .await
+        .problem(403, "account_locked");
+    let r = s
+        .post_json("/auth/password-reset", &json!({"email": DEMO_EMAIL}))
+        .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+}
+
+#[tokio::test]
+async fn password_reset_is_202_for_known_and_unknown_alike() {
+    let s = server(&[]).await;
+    let known = s
+        .post_json("/auth/password-reset", &json!({"email": DEMO_EMAIL}))
+        .await;
+    let unknown = s
+        .post_json(
+            "/auth/password-reset",
+            &json!({"email": "nobody@example.com"}),
+        )
+        .await;
+    assert_eq!((known.status, unknown.status), (202, 202));
+    assert_eq!(known.text, unknown.text);
+    let count = auth_server::db::count_password_resets(&s.running.state.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 2, "both requests are recorded");
+    let bad = s
+        .post_json("/auth/password-reset", &json!({"email": "nope"}))
+        .await;
+    bad.problem(422, "validation_failed");
+}
+
+#[tokio::test]
+async fn unlock_by_operator_clears_the_lock() {
+    let s = server(&[]).await;
+    for i in 1..=10 {
+        s.login(DEMO_EMAIL, &format!("wrong password {i}")).await;
+    }
+    s.login(DEMO_EMAIL, DEMO_PASSWORD)
+        .await
+        .problem(403, "account_locked");
+    let u = s
+        .admin_put(
+            "/_admin/users",
+            &json!({"email": DEMO_EMAIL, "unlock": true}),
+        )
+        .await;
+    assert_eq!(u.status, 200, "{}", u.text);
+    assert_eq!(s.login(DEMO_EMAIL, DEMO_PASSWORD).await.status, 200);
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// STANDARDS 14: unknown email and wrong password take similar time (the server verifies a
+/// dummy hash for unknown emails). Argon2 is made slow enough here (well over 50 ms) that
+/// skipping the dummy verification would fail this test.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn standards_14_unknown_email_timing_matches_wrong_password() {
+    let s = server(&[
+        "--argon2-m-cost",
+        "32768",
+        "--argon2-t-cost",
+        "6",
+        "--lockout-threshold",
+        "1000",
+        "--rate-limit-per-minute",
+        "0",
+    ])
+    .await;
+    let (mut wrong, mut unknown) = (Vec::new(), Vec::new());
+    for i in 0..30 {
+        let t = Instant::now();
+        let a = s.login(DEMO_EMAIL, &format!("wrong password {i}")).await;
+        wrong.push(t.elapsed());
+        assert_eq!(a.status, 401);
+        let t = Instant::now();
+        let b = s
+            .login(
+                &format!("nobody{i}@example.com"),
+                &format!("wrong password {i}"),
+            )
+            .await;
+        unknown.push(t.elapsed());
+        assert_eq!(b.status, 401);
+    }
+    let (w, u) = (median(wrong), median(unknown));
+    assert!(
+        w > Duration::from_millis(50),
+        "hashing too fast for the test to mean anything: {w:?}"
+    );
+    let gap = w.abs_diff(u);
+    assert!(
+        gap < Duration::from_millis(50),
+        "median wrong {w:?} vs unknown {u:?}"
+    );
+}
+
+/// More logins than hashing slots, with a short queue: the excess is shed with 503 +
+/// Retry-After instead of piling up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overload_is_shed_with_503_service_unavailable() {
+    let s = server(&[
+        "--argon2-m-cost",
+        "32768",
+        "--argon2-t-cost",
+        "6",
+        "--max-concurrent-hashes",
+        "1",
+        "--hash-queue-timeout-ms",
+        "5",
+        "--rate-limit-per-minute",
+        "0",
+    ])
+    .await;
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let http = s.http.clone();
+        let url = s.url("/auth/login");
+        tasks.push(tokio::spawn(async move {
+            let r = http
+                .post(url)
+                .json(&json!({"email": DEMO_EMAIL, "password": DEMO_PASSWORD}))
+                .send()
+                .await
+                .unwrap();
+            let retry = r
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_string());
+            let status = r.status().as_u16();
+            let body: serde_json::Value = r.json().await.unwrap();
+            (status, retry, body)
+        }));
+    }
+    let mut ok = 0;
+    let mut shed = 0;
+    for t in tasks {
+        let (status, retry, body) = t.await.unwrap();
+        match status {
+            200 => ok += 1,
+            503 => {
+                shed += 1;
+                assert_eq!(body["code"], "service_unavailable");
+                assert!(retry.is_some(), "503 carries Retry-After");
+                assert!(body["instance"].as_str().unwrap().starts_with("ref-"));
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert!(ok >= 1, "some requests are served");
+    assert!(shed >= 1, "the excess is shed");
+}
