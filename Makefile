@@ -1,0 +1,40 @@
+# The two commands a newcomer needs are `make demo` and `make test`; both set up first.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+PORT ?= 8080
+DATA_DIR ?= data
+
+.PHONY: setup demo build-demo test lint test-native test-browser deps
+
+setup:
+	@bash scripts/setup.sh
+
+build-demo: setup
+	trunk build --release
+
+## Builds the widget in release mode and serves the demo with the reference API.
+demo: build-demo
+	cargo build --release -p auth-server
+	@echo "Demo: http://127.0.0.1:$(PORT)  (account: demo@example.com / correct horse battery staple)"
+	target/release/auth-server --addr 127.0.0.1:$(PORT) --db $(DATA_DIR)/demo.db \
+	  --static-dir dist --seed-demo-user --faults
+
+## Every check: format, lints (host and wasm32), native and server tests, browser tests.
+test: setup lint test-native test-browser
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p auth-widget --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+test-native:
+	cargo test --workspace
+
+test-browser:
+	bash scripts/browser-tests.sh
+
+## Reports direct dependencies behind their latest release (needs the registry).
+deps:
+	cargo update --workspace --dry-run --verbose 2>&1 | grep -Ei 'behind|available|Updating' || echo "cargo: all dependencies at their latest compatible release"
+	npm outdated || true

@@ -1,0 +1,134 @@
+//! The banner: a failure (as the error summary, STANDARDS 10) or a success/progress status.
+
+use super::i18n::I18n;
+use crate::guidance::{Action, Guidance};
+use crate::taxonomy::FieldError;
+use crate::validate::{field_error_key, field_error_number};
+use leptos::html;
+use leptos::prelude::*;
+
+/// What the banner shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// A failure, with the field errors its summary links to.
+    Failure(Guidance, Vec<FieldError>),
+    /// A success or confirmation: copy key prefix (`success.<kind>`) and the email it names.
+    Success { kind: &'static str, email: String },
+}
+
+/// The copy key of a field error, falling back to `malformed` for codes that field lacks.
+pub fn field_message(i18n: &I18n, e: &FieldError) -> String {
+    let key = field_error_key(e);
+    let key = if crate::copy::vars(&key).is_some() {
+        key
+    } else {
+        format!("field.{}.malformed", e.field.as_str())
+    };
+    i18n.tv(&key, field_error_number(e), &[])
+}
+
+/// The failure banner. `id_prefix` makes field links unique per instance.
+///
+/// Its outer box takes focus (`tabindex=-1`); the inner box has `role=alert`.
+#[component]
+pub fn FailureBanner(
+    /// The guidance to render.
+    guidance: Guidance,
+    /// Field errors the summary links to.
+    field_errors: Vec<FieldError>,
+    /// Copy for this instance.
+    i18n: Signal<I18n>,
+    /// Seconds left before submit is enabled again (0 hides the countdown).
+    remaining: Signal<u32>,
+    /// Ids are `{id_prefix}-email` and `{id_prefix}-password`.
+    id_prefix: String,
+    /// Runs when an action button is pressed.
+    on_action: Callback<Action>,
+    /// Set to the focusable outer box.
+    node_ref: NodeRef<html::Div>,
+) -> impl IntoView {
+    let i = move || i18n.get();
+    let title_key = guidance.title_key();
+    let body_key = guidance.body_key();
+    let reference = guidance.reference.clone();
+    let links = field_errors
+        .into_iter()
+        .map(|e| {
+            let href = format!("#{id_prefix}-{}", e.field.as_str());
+            view! { <li><a href=href>{move || field_message(&i(), &e)}</a></li> }
+        })
+        .collect_view();
+    let actions = guidance
+        .actions
+        .iter()
+        .map(|a| {
+            let a = *a;
+            let waits = a == Action::Retry;
+            view! {
+                <button
+                    type="button"
+                    class="aw-button aw-button--secondary"
+                    data-action=a.as_str()
+                    disabled=move || waits && (remaining.get() > 0)
+                    on:click=move |_| on_action.run(a)
+                >
+                    {move || i().t(&a.copy_key())}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <div
+            class=format!("aw-banner aw-banner--{}", guidance.tone.as_str())
+            data-failure=guidance.kind.as_str()
+            data-tone=guidance.tone.as_str()
+            tabindex="-1"
+            node_ref=node_ref
+        >
+            <div role=guidance.role.as_str()>
+                <h2 class="aw-banner__title">{move || i().t(&title_key)}</h2>
+                <p class="aw-banner__body">{move || i().t(&body_key)}</p>
+                <ul class="aw-banner__errors">{links}</ul>
+                <Show when=move || { remaining.get() > 0 }>
+                    <p class="aw-banner__countdown" data-countdown=move || remaining.get()>
+                        {move || {
+                            let n = remaining.get();
+                            i().tv("failure.countdown", Some(u64::from(n)), &[])
+                        }}
+                    </p>
+                </Show>
+                {reference
+                    .map(|r| {
+                        view! {
+                            <p class="aw-banner__reference">
+                                {move || i().tv("failure.reference", None, &[("reference", &r)])}
+                            </p>
+                        }
+                    })}
+                <div class="aw-banner__actions">{actions}</div>
+            </div>
+        </div>
+    }
+}
+
+/// A success or confirmation message (`role=status`; focus does not move, STANDARDS 12).
+#[component]
+pub fn SuccessBanner(
+    /// `success.<kind>` copy.
+    kind: &'static str,
+    /// The email the message names.
+    email: String,
+    /// Copy for this instance.
+    i18n: Signal<I18n>,
+) -> impl IntoView {
+    let title = format!("success.{kind}.title");
+    let body = format!("success.{kind}.body");
+    view! {
+        <div class="aw-banner aw-banner--success" data-outcome=kind data-tone="success">
+            <h2 class="aw-banner__title">{move || i18n.get().t(&title)}</h2>
+            <p class="aw-banner__body">
+                {move || i18n.get().tv(&body, None, &[("email", &email)])}
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,146 @@
+//! Labelled email and password fields (STANDARDS 1-8, 11).
+
+use super::banner::field_message;
+use super::i18n::I18n;
+use crate::taxonomy::FieldError;
+use crate::validate::Mode;
+use leptos::prelude::*;
+
+/// The field error line: visually hidden "Error:" then the message (STANDARDS 11).
+#[component]
+fn FieldErrorText(
+    id: String,
+    error: Signal<Option<FieldError>>,
+    i18n: Signal<I18n>,
+) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            view! {
+                <p class="aw-field__error" id=id.clone()>
+                    <span class="aw-visually-hidden">{i18n.get().t("form.error_prefix")}" "</span>
+                    {field_message(&i18n.get(), &e)}
+                </p>
+            }
+        })
+    }
+}
+
+/// Email address field: `type=email`, `autocomplete` by mode, no spellcheck.
+#[component]
+pub fn EmailField(
+    /// Instance id prefix; the input is `{id}-email`.
+    id: String,
+    /// The typed address.
+    value: RwSignal<String>,
+    /// Login wants `username` autocomplete, sign-up `email`.
+    mode: Signal<Mode>,
+    /// The error to show, if any (set only after a submit).
+    error: Signal<Option<FieldError>>,
+    /// Copy for this instance.
+    i18n: Signal<I18n>,
+) -> impl IntoView {
+    let input_id = format!("{id}-email");
+    let error_id = format!("{id}-email-error");
+    let described = error_id.clone();
+    view! {
+        <div class="aw-field" class:aw-field--error=move || error.get().is_some()>
+            <label class="aw-field__label" for=input_id.clone()>{move || i18n.get().t("form.email_label")}</label>
+            <FieldErrorText id=error_id error=error i18n=i18n />
+            <input
+                class="aw-field__input"
+                id=input_id
+                name="email"
+                type="email"
+                inputmode="email"
+                autocomplete=move || if mode.get() == Mode::Signup { "email" } else { "username" }
+                spellcheck="false"
+                autocapitalize="off"
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=move || error.get().map(|_| described.clone())
+                bind:value=value
+            />
+        </div>
+    }
+}
+
+/// Password field with a show/hide toggle and a Caps Lock hint.
+#[component]
+pub fn PasswordField(
+    /// Instance id prefix; the input is `{id}-password`.
+    id: String,
+    /// The typed password. Never logged, stored or put in an event.
+    value: RwSignal<String>,
+    /// Login wants `current-password`, sign-up `new-password` and a length hint.
+    mode: Signal<Mode>,
+    /// Whether the password is shown as text.
+    shown: RwSignal<bool>,
+    /// The error to show, if any.
+    error: Signal<Option<FieldError>>,
+    /// Copy for this instance.
+    i18n: Signal<I18n>,
+    /// Sign-up minimum, stated in the hint.
+    min_password: u32,
+) -> impl IntoView {
+    let input_id = format!("{id}-password");
+    let error_id = format!("{id}-password-error");
+    let hint_id = format!("{id}-password-hint");
+    let caps_id = format!("{id}-password-caps");
+    let caps = RwSignal::new(false);
+    let signup = move || mode.get() == Mode::Signup;
+    let described = {
+        let (error_id, hint_id, caps_id) = (error_id.clone(), hint_id.clone(), caps_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            if signup() {
+                ids.push(hint_id.clone());
+            }
+            if caps.get() {
+                ids.push(caps_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| caps.set(ev.get_modifier_state("CapsLock"));
+    view! {
+        <div class="aw-field" class:aw-field--error=move || error.get().is_some()>
+            <label class="aw-field__label" for=input_id.clone()>{move || i18n.get().t("form.password_label")}</label>
+            <Show when=signup>
+                <p class="aw-field__hint" id=hint_id.clone()>
+                    {move || i18n.get().tv("form.password_hint_signup", Some(u64::from(min_password)), &[])}
+                </p>
+            </Show>
+            <FieldErrorText id=error_id error=error i18n=i18n />
+            <div class="aw-password">
+                <input
+                    class="aw-field__input aw-password__input"
+                    id=input_id
+                    name="password"
+                    type=move || if shown.get() { "text" } else { "password" }
+                    autocomplete=move || if signup() { "new-password" } else { "current-password" }
+                    spellcheck="false"
+                    autocapitalize="off"
+                    aria-invalid=move || error.get().map(|_| "true")
+                    aria-describedby=described
+                    on:keydown=on_key
+                    on:keyup=on_key
+                    on:blur=move |_| caps.set(false)
+                    bind:value=value
+                />
+                <button
+                    type="button"
+                    class="aw-button aw-button--ghost aw-password__toggle"
+                    aria-controls=format!("{id}-password")
+                    on:click=move |_| shown.update(|s| *s = !*s)
+                >
+                    {move || i18n.get().t(if shown.get() { "form.hide_password" } else { "form.show_password" })}
+                </button>
+            </div>
+            <Show when=move || caps.get()>
+                <p class="aw-field__caps" id=caps_id.clone()>{move || i18n.get().t("form.caps_lock")}</p>
+            </Show>
+        </div>
+    }
+}

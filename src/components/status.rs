@@ -1,0 +1,67 @@
+//! The service status banner: known incidents shown before anyone tries (`/auth/status`).
+
+use super::i18n::I18n;
+use crate::client::parse_json;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+const STATES: [&str; 3] = ["degraded", "outage", "maintenance"];
+
+#[derive(Clone, Debug, PartialEq)]
+struct ServiceStatus {
+    state: &'static str,
+    /// The operator's message: rendered as text, never HTML (STANDARDS 19).
+    message: Option<String>,
+}
+
+async fn fetch_status(url: &str) -> Option<ServiceStatus> {
+    let resp = gloo_net::http::Request::get(url)
+        .credentials(web_sys::RequestCredentials::Include)
+        .send()
+        .await
+        .ok()?;
+    if resp.status() != 200 {
+        return None;
+    }
+    let value = parse_json(&resp.text().await.ok()?)?;
+    let field = |k: &str| {
+        js_sys::Reflect::get(&value, &k.into())
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    let state = field("state")?;
+    let state = STATES.into_iter().find(|s| *s == state)?;
+    Some(ServiceStatus {
+        state,
+        message: field("message").filter(|m| !m.trim().is_empty()),
+    })
+}
+
+/// Shows the service's own status when it is not operational (`data-status`, `role=status`).
+#[component]
+pub fn StatusBanner(
+    /// The status URL.
+    url: String,
+    /// Copy for this instance.
+    i18n: Signal<I18n>,
+) -> impl IntoView {
+    let status: RwSignal<Option<ServiceStatus>> = RwSignal::new(None);
+    spawn_local(async move {
+        let s = fetch_status(&url).await;
+        let _ = status.try_set(s);
+    });
+    view! {
+        <div role="status" class="aw-status-region">
+            {move || status.get().map(|s| {
+                let title = format!("status.{}_title", s.state);
+                view! {
+                    <div class=format!("aw-status aw-status--{}", s.state) data-status=s.state>
+                        <h2 class="aw-status__title">{move || i18n.get().t(&title)}</h2>
+                        {s.message.map(|m| view! { <p class="aw-status__message">{m}</p> })}
+                        <p class="aw-status__body">{move || i18n.get().t("status.body")}</p>
+                    </div>
+                }
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,127 @@
+//! Copy lookup: the tables `build.rs` makes from `locales/*.toml`, and variable filling.
+//!
+//! Pure Rust. Plural categories come from the caller (the browser's `Intl.PluralRules`
+//! in the widget, [`english_plural`] in native tests), so no rules are compiled in.
+
+/// One entry of a locale file.
+#[derive(Debug)]
+pub enum Text {
+    Plain(&'static str),
+    /// `(category, text)` pairs; `other` is always present.
+    Plural(&'static [(&'static str, &'static str)]),
+}
+
+include!(concat!(env!("OUT_DIR"), "/copy_tables.rs"));
+
+/// A shipped locale, by index into [`LOCALES`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Locale(usize);
+
+impl Locale {
+    /// English, the fallback.
+    pub const FALLBACK: Locale = Locale(0);
+
+    /// The best shipped locale for a BCP 47 tag (`de-AT` → `de`), or `None`.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let lang = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        LOCALES.iter().position(|l| *l == lang).map(Locale)
+    }
+
+    /// The first shipped locale among preferred tags, else English.
+    pub fn negotiate<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Locale {
+        preferred
+            .into_iter()
+            .find_map(Locale::from_tag)
+            .unwrap_or(Locale::FALLBACK)
+    }
+
+    pub fn tag(self) -> &'static str {
+        LOCALES[self.0]
+    }
+
+    pub fn is_rtl(self) -> bool {
+        RTL[self.0]
+    }
+
+    /// Every shipped locale.
+    pub fn all() -> impl Iterator<Item = Locale> {
+        (0..LOCALES.len()).map(Locale)
+    }
+}
+
+/// The entry for `key` in `locale`, or `None` for an unknown key.
+pub fn entry(locale: Locale, key: &str) -> Option<&'static Text> {
+    let index = KEYS.binary_search(&key).ok()?;
+    TEXTS.get(locale.0)?.get(index)
+}
+
+/// The variables `key` uses, or `None` for an unknown key.
+pub fn vars(key: &str) -> Option<&'static [&'static str]> {
+    KEYS.binary_search(&key).ok().map(|i| VARS[i])
+}
+
+/// Picks the plural form for `n` and fills `{name}` placeholders from `vars`.
+/// A placeholder with no value is left as written, so a gap is visible, never blank.
+pub fn fill(
+    text: &Text,
+    n: Option<u64>,
+    vars: &[(&str, &str)],
+    plural: &dyn Fn(u64) -> &'static str,
+) -> String {
+    let template = match text {
+        Text::Plain(s) => s,
+        Text::Plural(forms) => {
+            let category = plural(n.unwrap_or(0));
+            forms
+                .iter()
+                .find(|(c, _)| *c == category)
+                .or_else(|| forms.iter().find(|(c, _)| *c == "other"))
+                .map(|(_, t)| *t)
+                .unwrap_or_default()
+        }
+    };
+    let n_text = n.map(|n| n.to_string());
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else {
+            rest = &rest[start..];
+            break;
+        };
+        let name = &after[..end];
+        let value = vars.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+        match (name, value, &n_text) {
+            (_, Some(v), _) => out.push_str(v),
+            ("n", None, Some(n)) => out.push_str(n),
+            _ => {
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// English plural rule (CLDR): `one` for 1, else `other`. Used natively and as a fallback.
+pub fn english_plural(n: u64) -> &'static str {
+    if n == 1 { "one" } else { "other" }
+}
+
+/// Looks up and fills a key, falling back to English, then to the key itself.
+pub fn text(
+    locale: Locale,
+    key: &str,
+    n: Option<u64>,
+    vars: &[(&str, &str)],
+    plural: &dyn Fn(u64) -> &'static str,
+) -> String {
+    match entry(locale, key).or_else(|| entry(Locale::FALLBACK, key)) {
+        Some(t) => fill(t, n, vars, plural),
+        None => key.to_string(),
+    }
+}

@@ -1,0 +1,414 @@
+//! The one fixture table: each way a call can fail, what the API answers, how the reference
+//! server reproduces it, and what the widget must show. It drives the native mapping tests,
+//! the browser tests and the gallery, so they cannot drift apart.
+
+use crate::guidance::{Action, Focus, Role, Tone};
+use crate::taxonomy::{FailureKind, Flow};
+
+/// How the call ends in this fixture.
+#[derive(Clone, Copy, Debug)]
+pub enum Answer {
+    Offline,
+    Unreachable,
+    Timeout,
+    Http {
+        status: u16,
+        content_type: &'static str,
+        retry_after: Option<&'static str>,
+        body: &'static str,
+    },
+}
+
+/// What the widget must show.
+#[derive(Clone, Copy, Debug)]
+pub struct Expect {
+    pub kind: FailureKind,
+    pub tone: Tone,
+    pub role: Role,
+    /// `failure.<copy_kind>.title` / `.body` are the copy keys.
+    pub copy_kind: &'static str,
+    pub focus: Focus,
+    pub actions: &'static [Action],
+    pub countdown: Option<u32>,
+    pub reference: Option<&'static str>,
+}
+
+/// One row of the table.
+#[derive(Clone, Copy, Debug)]
+pub struct Fixture {
+    /// A sentence-like name, used in test output and as the gallery label.
+    pub name: &'static str,
+    pub flow: Flow,
+    /// Enumeration-safe mode on (the default) or off.
+    pub enumeration_safe: bool,
+    pub answer: Answer,
+    /// The reference server's fault (`PUT /_admin/faults`) that produces this answer, or how
+    /// the browser test produces it otherwise (`offline`, `unreachable`).
+    pub reproduce: &'static str,
+    pub expect: Expect,
+}
+
+const PROBLEM: &str = "application/problem+json";
+
+macro_rules! problem {
+    ($code:literal, $status:literal) => {
+        concat!(
+            r#"{"type":"about:blank","title":"t","status":"#,
+            $status,
+            r#","detail":"d","code":""#,
+            $code,
+            r#""}"#
+        )
+    };
+    ($code:literal, $status:literal, $extra:literal) => {
+        concat!(
+            r#"{"type":"about:blank","title":"t","status":"#,
+            $status,
+            r#","detail":"d","code":""#,
+            $code,
+            r#"","#,
+            $extra,
+            "}"
+        )
+    };
+}
+
+const fn http(status: u16, body: &'static str) -> Answer {
+    Answer::Http {
+        status,
+        content_type: PROBLEM,
+        retry_after: None,
+        body,
+    }
+}
+
+const fn expect(
+    kind: FailureKind,
+    tone: Tone,
+    copy_kind: &'static str,
+    actions: &'static [Action],
+) -> Expect {
+    Expect {
+        kind,
+        tone,
+        role: Role::Alert,
+        copy_kind,
+        focus: Focus::Summary,
+        actions,
+        countdown: None,
+        reference: None,
+    }
+}
+
+const fn row(
+    name: &'static str,
+    flow: Flow,
+    answer: Answer,
+    reproduce: &'static str,
+    expect: Expect,
+) -> Fixture {
+    Fixture {
+        name,
+        flow,
+        enumeration_safe: true,
+        answer,
+        reproduce,
+        expect,
+    }
+}
+
+use Action::*;
+use FailureKind as K;
+
+/// Every failure kind at least once, plus the fallbacks that guard the incidents.
+pub const FIXTURES: &[Fixture] = &[
+    row(
+        "wrong password or unknown email",
+        Flow::Login,
+        http(401, problem!("invalid_credentials", 401)),
+        "wrong_password",
+        expect(
+            K::InvalidCredentials,
+            Tone::Error,
+            "invalid_credentials",
+            &[ResetPassword, CreateAccount],
+        ),
+    ),
+    row(
+        "locked account, enumeration-safe: same words as wrong password",
+        Flow::Login,
+        http(403, problem!("account_locked", 403)),
+        "code:account_locked",
+        expect(
+            K::AccountLocked,
+            Tone::Error,
+            "invalid_credentials",
+            &[ResetPassword],
+        ),
+    ),
+    Fixture {
+        enumeration_safe: false,
+        ..row(
+            "locked account, enumeration-safe off: says locked and counts down",
+            Flow::Login,
+            Answer::Http {
+                status: 403,
+                content_type: PROBLEM,
+                retry_after: Some("3"),
+                body: problem!("account_locked", 403),
+            },
+            "code:account_locked",
+            Expect {
+                countdown: Some(3),
+                ..expect(
+                    K::AccountLocked,
+                    Tone::Error,
+                    "account_locked",
+                    &[ResetPassword],
+                )
+            },
+        )
+    },
+    row(
+        "disabled account, enumeration-safe",
+        Flow::Login,
+        http(403, problem!("account_disabled", 403)),
+        "code:account_disabled",
+        expect(
+            K::AccountDisabled,
+            Tone::Error,
+            "invalid_credentials",
+            &[ResetPassword],
+        ),
+    ),
+    Fixture {
+        enumeration_safe: false,
+        ..row(
+            "disabled account, enumeration-safe off",
+            Flow::Login,
+            http(403, problem!("account_disabled", 403)),
+            "code:account_disabled",
+            expect(
+                K::AccountDisabled,
+                Tone::Error,
+                "account_disabled",
+                &[ContactSupport],
+            ),
+        )
+    },
+    row(
+        "email not yet verified",
+        Flow::Login,
+        http(403, problem!("email_unverified", 403)),
+        "code:email_unverified",
+        expect(
+            K::EmailUnverified,
+            Tone::Warning,
+            "email_unverified",
+            &[ResendVerification],
+        ),
+    ),
+    row(
+        "server refuses a common password",
+        Flow::Signup,
+        http(
+            422,
+            problem!(
+                "validation_failed",
+                422,
+                r#""errors":[{"field":"password","code":"common"}]"#
+            ),
+        ),
+        "common_password",
+        expect(K::ValidationFailed, Tone::Error, "validation_failed", &[]),
+    ),
+    row(
+        "sign-up with a registered email",
+        Flow::Signup,
+        http(409, problem!("email_taken", 409)),
+        "code:email_taken",
+        expect(
+            K::EmailTaken,
+            Tone::Error,
+            "email_taken",
+            &[SignInInstead, ResetPassword],
+        ),
+    ),
+    row(
+        "sign-up switched off",
+        Flow::Signup,
+        http(403, problem!("signup_closed", 403)),
+        "code:signup_closed",
+        expect(
+            K::SignupClosed,
+            Tone::Info,
+            "signup_closed",
+            &[SignInInstead],
+        ),
+    ),
+    row(
+        "too many requests: countdown from Retry-After",
+        Flow::Login,
+        Answer::Http {
+            status: 429,
+            content_type: PROBLEM,
+            retry_after: Some("3"),
+            body: problem!("rate_limited", 429),
+        },
+        "code:rate_limited",
+        Expect {
+            countdown: Some(3),
+            ..expect(K::RateLimited, Tone::Warning, "rate_limited", &[Retry])
+        },
+    ),
+    row(
+        "session token fails validation on login",
+        Flow::Login,
+        http(401, problem!("session_invalid", 401)),
+        "code:session_invalid",
+        expect(
+            K::SessionInvalid,
+            Tone::Error,
+            "session_invalid",
+            &[Retry, ContactSupport],
+        ),
+    ),
+    row(
+        "session expired",
+        Flow::Login,
+        http(401, problem!("session_expired", 401)),
+        "code:session_expired",
+        expect(K::SessionExpired, Tone::Info, "session_expired", &[Retry]),
+    ),
+    row(
+        "service unavailable: countdown from Retry-After",
+        Flow::Login,
+        Answer::Http {
+            status: 503,
+            content_type: PROBLEM,
+            retry_after: Some("3"),
+            body: problem!("service_unavailable", 503, r#""instance":"ref-503""#),
+        },
+        "unavailable",
+        Expect {
+            countdown: Some(3),
+            reference: Some("ref-503"),
+            ..expect(
+                K::ServiceUnavailable,
+                Tone::Warning,
+                "service_unavailable",
+                &[Retry],
+            )
+        },
+    ),
+    row(
+        "internal error with a reference id",
+        Flow::Login,
+        http(
+            500,
+            problem!("internal_error", 500, r#""instance":"ref-500""#),
+        ),
+        "internal_error",
+        Expect {
+            reference: Some("ref-500"),
+            ..expect(
+                K::InternalError,
+                Tone::Error,
+                "internal_error",
+                &[Retry, ContactSupport],
+            )
+        },
+    ),
+    row(
+        "login accepted but the session check fails (the incident)",
+        Flow::Session,
+        http(
+            401,
+            problem!("session_invalid", 401, r#""instance":"ref-401""#),
+        ),
+        "session_invalid",
+        Expect {
+            reference: Some("ref-401"),
+            ..expect(
+                K::SessionRejected,
+                Tone::Error,
+                "session_rejected",
+                &[Retry, ContactSupport],
+            )
+        },
+    ),
+    row(
+        "browser is offline",
+        Flow::Login,
+        Answer::Offline,
+        "offline",
+        expect(K::Offline, Tone::Warning, "offline", &[Retry]),
+    ),
+    row(
+        "service unreachable",
+        Flow::Login,
+        Answer::Unreachable,
+        "unreachable",
+        expect(K::Unreachable, Tone::Error, "unreachable", &[Retry]),
+    ),
+    row(
+        "no answer in time",
+        Flow::Login,
+        Answer::Timeout,
+        "slow:3000",
+        expect(K::Timeout, Tone::Warning, "timeout", &[Retry]),
+    ),
+    row(
+        "a proxy's HTML error page",
+        Flow::Login,
+        Answer::Http {
+            status: 502,
+            content_type: "text/html",
+            retry_after: None,
+            body: "<html><body><h1>502 Bad Gateway</h1></body></html>",
+        },
+        "html_502",
+        expect(
+            K::UnexpectedResponse,
+            Tone::Error,
+            "unexpected_response",
+            &[Retry, ContactSupport],
+        ),
+    ),
+    row(
+        "malformed JSON",
+        Flow::Login,
+        Answer::Http {
+            status: 500,
+            content_type: PROBLEM,
+            retry_after: None,
+            body: r#"{"code":"internal_err"#,
+        },
+        "malformed_json",
+        expect(
+            K::UnexpectedResponse,
+            Tone::Error,
+            "unexpected_response",
+            &[Retry, ContactSupport],
+        ),
+    ),
+    row(
+        "unknown code on a 4xx: generic words, never wrong credentials",
+        Flow::Login,
+        http(401, problem!("mfa_required", 401)),
+        "code:mfa_required",
+        expect(K::Unknown, Tone::Error, "unknown", &[Retry]),
+    ),
+    row(
+        "unknown code on a 5xx: the service's side",
+        Flow::Login,
+        http(507, problem!("disk_full", 507)),
+        "code:disk_full",
+        expect(
+            K::Unknown,
+            Tone::Error,
+            "internal_error",
+            &[Retry, ContactSupport],
+        ),
+    ),
+];

@@ -1,0 +1,490 @@
+//! The failure taxonomy: every way a call to the auth API can end, as one value.
+//!
+//! Pure Rust with no web types, so it is tested natively. [`classify`] is total: any
+//! status, header set and body (including garbage) maps to exactly one [`Outcome`], and it
+//! never panics. Only the problem `code` chooses a failure; `detail` and `title` are never read.
+
+use crate::problem::{self, Problem};
+
+/// Which call was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Flow {
+    /// `POST {base}/login`
+    Login,
+    /// `POST {base}/signup`
+    Signup,
+    /// `GET {base}/session`, made after every login and sign-up before success is announced.
+    Session,
+    /// `POST {base}/logout`
+    Logout,
+    /// `POST {base}/password-reset`
+    PasswordReset,
+}
+
+impl Flow {
+    /// Stable name used in events, telemetry and `data-` attributes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flow::Login => "login",
+            Flow::Signup => "signup",
+            Flow::Session => "session",
+            Flow::Logout => "logout",
+            Flow::PasswordReset => "password_reset",
+        }
+    }
+}
+
+/// Every failure the widget distinguishes (see DESIGN.md, "The failures the widget distinguishes").
+///
+/// The `Display`-free [`FailureKind::as_str`] is for developers and `data-failure`; people see copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FailureKind {
+    /// Email and password do not match an account (or the email is unknown: the same answer).
+    InvalidCredentials,
+    /// Too many failed attempts on this account.
+    AccountLocked,
+    /// An operator disabled the account.
+    AccountDisabled,
+    /// Sign-in before the verification link was used.
+    EmailUnverified,
+    /// The server refused one or more fields; see [`Failure::field_errors`].
+    ValidationFailed,
+    /// Sign-up with an email that already has an account.
+    EmailTaken,
+    /// Sign-up is switched off.
+    SignupClosed,
+    /// Too many requests from this client; wait.
+    RateLimited,
+    /// The server could not validate the session token: a service-side fault.
+    SessionInvalid,
+    /// The session is past its lifetime.
+    SessionExpired,
+    /// Maintenance or overload.
+    ServiceUnavailable,
+    /// Anything unexpected on the server; may carry a reference id.
+    InternalError,
+    /// Login or sign-up was accepted but the session check that follows failed (the incident).
+    SessionRejected,
+    /// The browser reports no network connection.
+    Offline,
+    /// The request did not reach the service (refused, DNS, CORS).
+    Unreachable,
+    /// No answer in time; the request was aborted.
+    Timeout,
+    /// An answer that is not problem+json or not the promised shape (e.g. a proxy's HTML page).
+    UnexpectedResponse,
+    /// A code this widget does not know; handled by status class, never as wrong credentials.
+    Unknown,
+}
+
+impl FailureKind {
+    /// Every kind, in a fixed order (fixtures and the gallery iterate this).
+    pub const ALL: [FailureKind; 18] = [
+        FailureKind::InvalidCredentials,
+        FailureKind::AccountLocked,
+        FailureKind::AccountDisabled,
+        FailureKind::EmailUnverified,
+        FailureKind::ValidationFailed,
+        FailureKind::EmailTaken,
+        FailureKind::SignupClosed,
+        FailureKind::RateLimited,
+        FailureKind::SessionInvalid,
+        FailureKind::SessionExpired,
+        FailureKind::ServiceUnavailable,
+        FailureKind::InternalError,
+        FailureKind::SessionRejected,
+        FailureKind::Offline,
+        FailureKind::Unreachable,
+        FailureKind::Timeout,
+        FailureKind::UnexpectedResponse,
+        FailureKind::Unknown,
+    ];
+
+    /// The snake_case name: the server code for server-coded kinds, and `data-failure`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::InvalidCredentials => "invalid_credentials",
+            FailureKind::AccountLocked => "account_locked",
+            FailureKind::AccountDisabled => "account_disabled",
+            FailureKind::EmailUnverified => "email_unverified",
+            FailureKind::ValidationFailed => "validation_failed",
+            FailureKind::EmailTaken => "email_taken",
+            FailureKind::SignupClosed => "signup_closed",
+            FailureKind::RateLimited => "rate_limited",
+            FailureKind::SessionInvalid => "session_invalid",
+            FailureKind::SessionExpired => "session_expired",
+            FailureKind::ServiceUnavailable => "service_unavailable",
+            FailureKind::InternalError => "internal_error",
+            FailureKind::SessionRejected => "session_rejected",
+            FailureKind::Offline => "offline",
+            FailureKind::Unreachable => "unreachable",
+            FailureKind::Timeout => "timeout",
+            FailureKind::UnexpectedResponse => "unexpected_response",
+            FailureKind::Unknown => "unknown",
+        }
+    }
+
+    /// The kind for a server `code`, with the status class the contract gives it
+    /// (`true` for 5xx). Client-side kinds have no code.
+    fn from_code(code: &str) -> Option<(FailureKind, bool)> {
+        let kind = match code {
+            "invalid_credentials" => FailureKind::InvalidCredentials,
+            "account_locked" => FailureKind::AccountLocked,
+            "account_disabled" => FailureKind::AccountDisabled,
+            "email_unverified" => FailureKind::EmailUnverified,
+            "validation_failed" => FailureKind::ValidationFailed,
+            "email_taken" => FailureKind::EmailTaken,
+            "signup_closed" => FailureKind::SignupClosed,
+            "rate_limited" => FailureKind::RateLimited,
+            "session_invalid" => FailureKind::SessionInvalid,
+            "session_expired" => FailureKind::SessionExpired,
+            "service_unavailable" => return Some((FailureKind::ServiceUnavailable, true)),
+            "internal_error" => return Some((FailureKind::InternalError, true)),
+            _ => return None,
+        };
+        Some((kind, false))
+    }
+
+    /// True when the fault is on the service's side: the copy must say so and never
+    /// suggest the person's details are wrong (STANDARDS 17).
+    pub fn is_service_side(self) -> bool {
+        matches!(
+            self,
+            FailureKind::SessionInvalid
+                | FailureKind::ServiceUnavailable
+                | FailureKind::InternalError
+                | FailureKind::SessionRejected
+                | FailureKind::UnexpectedResponse
+        )
+    }
+}
+
+/// A form field the server or the client can complain about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Email,
+    Password,
+}
+
+impl Field {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Email => "email",
+            Field::Password => "password",
+        }
+    }
+}
+
+/// Why a field was refused (`errors[].code` in the contract).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FieldErrorCode {
+    Missing,
+    Malformed,
+    TooShort,
+    TooLong,
+    Common,
+    ContainsEmail,
+}
+
+impl FieldErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldErrorCode::Missing => "missing",
+            FieldErrorCode::Malformed => "malformed",
+            FieldErrorCode::TooShort => "too_short",
+            FieldErrorCode::TooLong => "too_long",
+            FieldErrorCode::Common => "common",
+            FieldErrorCode::ContainsEmail => "contains_email",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "missing" => FieldErrorCode::Missing,
+            "malformed" => FieldErrorCode::Malformed,
+            "too_short" => FieldErrorCode::TooShort,
+            "too_long" => FieldErrorCode::TooLong,
+            "common" => FieldErrorCode::Common,
+            "contains_email" => FieldErrorCode::ContainsEmail,
+            _ => return None,
+        })
+    }
+}
+
+/// One refused field, with the limit the message should state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: Field,
+    pub code: FieldErrorCode,
+    pub min: Option<u32>,
+    pub max: Option<u32>,
+}
+
+/// A classified failure with what the guidance needs to say and do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    /// HTTP status, when there was an answer.
+    pub status: Option<u16>,
+    /// Seconds to wait before trying again (from `Retry-After` or `retry_after`).
+    pub retry_after: Option<u32>,
+    /// The problem's `instance`, shown as a reference id for support.
+    pub reference: Option<String>,
+    /// Per-field problems from `validation_failed`.
+    pub field_errors: Vec<FieldError>,
+}
+
+impl Failure {
+    /// A failure with nothing but its kind (client-side failures).
+    pub fn bare(kind: FailureKind) -> Self {
+        Failure {
+            kind,
+            status: None,
+            retry_after: None,
+            reference: None,
+            field_errors: Vec::new(),
+        }
+    }
+}
+
+/// The signed-in user, as the contract returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+}
+
+/// What a successful call gave back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Success {
+    /// Login, sign-up (201) or session check: a user, and a bearer token if the server gives one.
+    SignedIn {
+        user: User,
+        access_token: Option<String>,
+    },
+    /// Sign-up answered 202: the person must follow the link in their email.
+    VerifyEmail,
+    /// Password reset (202) or logout (204): nothing to read.
+    Done,
+}
+
+/// How the request itself ended, before any HTTP status is known.
+#[derive(Clone, Copy, Debug)]
+pub enum Transport<'a> {
+    /// `navigator.onLine` was false.
+    Offline,
+    /// The fetch rejected: refused, DNS, CORS.
+    Unreachable,
+    /// Aborted by the timeout.
+    Timeout,
+    /// An HTTP answer arrived.
+    Response(Response<'a>),
+}
+
+/// An HTTP answer, as plain data.
+#[derive(Clone, Copy, Debug)]
+pub struct Response<'a> {
+    pub status: u16,
+    /// Header names are matched case-insensitively.
+    pub headers: &'a [(String, String)],
+    pub body: &'a [u8],
+    /// Seconds since the Unix epoch, to turn an HTTP-date `Retry-After` into seconds.
+    pub now_unix: u64,
+}
+
+impl Response<'_> {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The result of one call: a success or exactly one failure.
+pub type Outcome = Result<Success, Failure>;
+
+/// Longest wait the widget will count down (a day); larger values are clamped.
+const MAX_WAIT_SECS: u32 = 86_400;
+
+/// Classifies how a call ended. Total and panic-free for every input.
+pub fn classify(flow: Flow, transport: Transport<'_>) -> Outcome {
+    let response = match transport {
+        Transport::Offline => return Err(Failure::bare(FailureKind::Offline)),
+        Transport::Unreachable => return Err(Failure::bare(FailureKind::Unreachable)),
+        Transport::Timeout => return Err(Failure::bare(FailureKind::Timeout)),
+        Transport::Response(r) => r,
+    };
+    if (200..300).contains(&response.status) {
+        return classify_success(flow, &response);
+    }
+    let mut failure = classify_error(flow, &response);
+    // The session check after a login: any refusal is the service's fault, not the person's.
+    if flow == Flow::Session && failure.kind != FailureKind::RateLimited {
+        failure.kind = FailureKind::SessionRejected;
+    }
+    Err(failure)
+}
+
+fn unexpected(status: u16) -> Failure {
+    Failure {
+        status: Some(status),
+        ..Failure::bare(FailureKind::UnexpectedResponse)
+    }
+}
+
+fn classify_success(flow: Flow, r: &Response<'_>) -> Outcome {
+    let expects_user = match (flow, r.status) {
+        (Flow::Login | Flow::Session, 200) | (Flow::Signup, 201) => true,
+        (Flow::Signup, 202) => {
+            return match problem::parse_object(r.body) {
+                Some(obj) if problem::str_field(&obj, "next") == Some("verify_email") => {
+                    Ok(Success::VerifyEmail)
+                }
+                _ => Err(unexpected(r.status)),
+            };
+        }
+        (Flow::PasswordReset, 202) | (Flow::Logout, 204 | 200) => return Ok(Success::Done),
+        _ => return Err(unexpected(r.status)),
+    };
+    debug_assert!(expects_user);
+    problem::parse_signed_in(r.body)
+        .map(|(user, access_token)| Success::SignedIn { user, access_token })
+        .ok_or_else(|| unexpected(r.status))
+}
+
+fn classify_error(flow: Flow, r: &Response<'_>) -> Failure {
+    let status = r.status;
+    let server_side = status >= 500;
+    let content_type = r.header("content-type").unwrap_or("").to_ascii_lowercase();
+    let is_json = content_type.starts_with("application/problem+json")
+        || content_type.starts_with("application/json");
+    let parsed: Option<Problem> = if is_json {
+        problem::parse_problem(r.body)
+    } else {
+        None
+    };
+    let retry_after = r
+        .header("retry-after")
+        .and_then(|v| parse_retry_after(v, r.now_unix))
+        .or_else(|| parsed.as_ref().and_then(|p| p.retry_after))
+        .map(|s| s.min(MAX_WAIT_SECS));
+
+    let Some(problem) = parsed else {
+        // A login 401 with no problem body from a non-conforming API still means wrong details.
+        if flow == Flow::Login && status == 401 && (r.body.is_empty() || is_json) {
+            return Failure {
+                status: Some(status),
+                retry_after,
+                ..Failure::bare(FailureKind::InvalidCredentials)
+            };
+        }
+        return Failure {
+            retry_after,
+            ..unexpected(status)
+        };
+    };
+    // The contract says `status` equals the HTTP status; a body that disagrees is not trusted.
+    if problem.status.is_some_and(|s| s != u64::from(status)) || !(400..600).contains(&status) {
+        return Failure {
+            retry_after,
+            ..unexpected(status)
+        };
+    }
+    let kind = match problem.code.as_deref().and_then(FailureKind::from_code) {
+        // A code is believed only when its status class agrees with the contract's.
+        Some((kind, code_server_side)) if code_server_side == server_side => kind,
+        Some(_) => FailureKind::Unknown,
+        None if problem.code.is_none() && flow == Flow::Login && status == 401 => {
+            FailureKind::InvalidCredentials
+        }
+        None => FailureKind::Unknown,
+    };
+    let field_errors = if kind == FailureKind::ValidationFailed {
+        problem
+            .errors
+            .iter()
+            .filter_map(|e| {
+                Some(FieldError {
+                    field: match e.field.as_str() {
+                        "email" => Field::Email,
+                        "password" => Field::Password,
+                        _ => return None,
+                    },
+                    code: FieldErrorCode::parse(&e.code)?,
+                    min: e.min,
+                    max: e.max,
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Failure {
+        kind,
+        status: Some(status),
+        retry_after,
+        reference: problem.instance.filter(|s| is_displayable_reference(s)),
+        field_errors,
+    }
+}
+
+/// A reference id is shown to people: keep it short and printable.
+fn is_displayable_reference(s: &str) -> bool {
+    !s.is_empty() && s.chars().count() <= 100 && !s.chars().any(char::is_control)
+}
+
+/// `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
+pub fn parse_retry_after(value: &str, now_unix: u64) -> Option<u32> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(
+            value
+                .parse::<u64>()
+                .unwrap_or(u64::MAX)
+                .min(u64::from(u32::MAX)) as u32,
+        );
+    }
+    let at = parse_imf_fixdate(value)?;
+    Some(at.saturating_sub(now_unix).min(u64::from(u32::MAX)) as u32)
+}
+
+/// Parses `Sun, 06 Nov 1994 08:49:37 GMT` into seconds since the epoch.
+fn parse_imf_fixdate(s: &str) -> Option<u64> {
+    let rest = s.split_once(", ")?.1;
+    let parts: Vec<&str> = rest.split(' ').collect();
+    let [day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    let day: u64 = day.parse().ok()?;
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| m == month)? as u64
+        + 1;
+    let year: i64 = year.parse().ok()?;
+    let hms: Vec<u64> = time
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [h, m, sec] = hms.as_slice() else {
+        return None;
+    };
+    if !(1..=31).contains(&day) || *h > 23 || *m > 59 || *sec > 60 || !(1970..=9999).contains(&year)
+    {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let (y, mo) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * mo as i64 + 2) / 5 + day as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days as u64 * 86_400 + h * 3600 + m * 60 + sec)
+}

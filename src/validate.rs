@@ -1,0 +1,105 @@
+//! Client-side checks, run on submit only (STANDARDS 7): missing fields, an email that
+//! cannot be an address, and a sign-up password shorter than the minimum.
+
+use crate::taxonomy::{Field, FieldError, FieldErrorCode};
+
+/// What the form is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Login,
+    Signup,
+    /// Asking for a password-reset link.
+    Reset,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Login => "login",
+            Mode::Signup => "signup",
+            Mode::Reset => "reset",
+        }
+    }
+
+    /// Parses the `mode` attribute; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "login" => Some(Mode::Login),
+            "signup" => Some(Mode::Signup),
+            _ => None,
+        }
+    }
+}
+
+/// Longest email address accepted (RFC 5321 path limit).
+pub const MAX_EMAIL_LEN: u32 = 254;
+/// Default sign-up minimum, in code points (STANDARDS 9).
+pub const DEFAULT_MIN_PASSWORD: u32 = 8;
+
+/// True when `email` looks like an address: text, one `@`, text, a dot in the domain.
+pub fn plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(char::is_whitespace)
+}
+
+/// The problems with a submitted form, email first. Empty when it may be sent.
+/// The password is checked as typed: spaces and any Unicode count (STANDARDS 4, 9).
+pub fn validate(mode: Mode, email: &str, password: &str, min_password: u32) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let email = email.trim();
+    let email_code = if email.is_empty() {
+        Some(FieldErrorCode::Missing)
+    } else if email.chars().count() as u32 > MAX_EMAIL_LEN {
+        Some(FieldErrorCode::TooLong)
+    } else if !plausible_email(email) {
+        Some(FieldErrorCode::Malformed)
+    } else {
+        None
+    };
+    if let Some(code) = email_code {
+        let max = (code == FieldErrorCode::TooLong).then_some(MAX_EMAIL_LEN);
+        errors.push(FieldError {
+            field: Field::Email,
+            code,
+            min: None,
+            max,
+        });
+    }
+    if mode == Mode::Reset {
+        return errors;
+    }
+    if password.is_empty() {
+        errors.push(FieldError {
+            field: Field::Password,
+            code: FieldErrorCode::Missing,
+            min: None,
+            max: None,
+        });
+    } else if mode == Mode::Signup && (password.chars().count() as u32) < min_password {
+        errors.push(FieldError {
+            field: Field::Password,
+            code: FieldErrorCode::TooShort,
+            min: Some(min_password),
+            max: None,
+        });
+    }
+    errors
+}
+
+/// Copy key of a field error's message.
+pub fn field_error_key(e: &FieldError) -> String {
+    format!("field.{}.{}", e.field.as_str(), e.code.as_str())
+}
+
+/// The number a field error's message states (for plurals and `{n}`).
+pub fn field_error_number(e: &FieldError) -> Option<u64> {
+    e.min.or(e.max).map(u64::from)
+}

@@ -1,0 +1,115 @@
+//! Native mapping tests driven by the fixture table: every fixture's answer classifies to
+//! the expected kind and the guidance matches, copy keys exist in every locale.
+#![cfg(not(target_arch = "wasm32"))]
+
+use auth_widget::copy::{self, Locale};
+use auth_widget::fixtures::{Answer, FIXTURES};
+use auth_widget::guidance::{GuideOptions, guide};
+use auth_widget::taxonomy::{FailureKind, Response, Transport, classify};
+
+fn run(answer: &Answer, flow: auth_widget::taxonomy::Flow) -> auth_widget::taxonomy::Outcome {
+    match *answer {
+        Answer::Offline => classify(flow, Transport::Offline),
+        Answer::Unreachable => classify(flow, Transport::Unreachable),
+        Answer::Timeout => classify(flow, Transport::Timeout),
+        Answer::Http {
+            status,
+            content_type,
+            retry_after,
+            body,
+        } => {
+            let mut headers = vec![("Content-Type".to_string(), content_type.to_string())];
+            if let Some(r) = retry_after {
+                headers.push(("Retry-After".to_string(), r.to_string()));
+            }
+            let response = Response {
+                status,
+                headers: &headers,
+                body: body.as_bytes(),
+                now_unix: 0,
+            };
+            classify(flow, Transport::Response(response))
+        }
+    }
+}
+
+#[test]
+fn every_fixture_maps_to_its_expected_guidance() {
+    for f in FIXTURES {
+        let failure = run(&f.answer, f.flow).expect_err(f.name);
+        let g = guide(
+            f.flow,
+            &failure,
+            GuideOptions {
+                enumeration_safe: f.enumeration_safe,
+            },
+        );
+        let e = &f.expect;
+        assert_eq!(g.kind, e.kind, "{}: kind", f.name);
+        assert_eq!(g.tone, e.tone, "{}: tone", f.name);
+        assert_eq!(g.role, e.role, "{}: role", f.name);
+        assert_eq!(g.copy_kind, e.copy_kind, "{}: copy", f.name);
+        assert_eq!(g.focus, e.focus, "{}: focus", f.name);
+        assert_eq!(g.actions, e.actions, "{}: actions", f.name);
+        assert_eq!(g.countdown, e.countdown, "{}: countdown", f.name);
+        assert_eq!(g.reference.as_deref(), e.reference, "{}: reference", f.name);
+    }
+}
+
+#[test]
+fn every_failure_kind_has_a_fixture() {
+    for kind in FailureKind::ALL {
+        assert!(
+            FIXTURES.iter().any(|f| f.expect.kind == kind),
+            "no fixture for {}",
+            kind.as_str()
+        );
+    }
+}
+
+#[test]
+fn every_fixture_copy_key_exists_in_every_locale() {
+    for f in FIXTURES {
+        for suffix in ["title", "body"] {
+            let key = format!("failure.{}.{}", f.expect.copy_kind, suffix);
+            for locale in Locale::all() {
+                assert!(
+                    copy::entry(locale, &key).is_some(),
+                    "{}: {key} missing in {}",
+                    f.name,
+                    locale.tag()
+                );
+            }
+        }
+        for action in f.expect.actions {
+            assert!(
+                copy::entry(Locale::FALLBACK, &action.copy_key()).is_some(),
+                "{}",
+                action.as_str()
+            );
+        }
+    }
+}
+
+/// Regression for the incident: a service-side fault must never pick the words that blame
+/// the person's details.
+#[test]
+fn only_credential_failures_use_credential_words() {
+    for f in FIXTURES {
+        if f.expect.copy_kind == "invalid_credentials" {
+            assert!(
+                matches!(
+                    f.expect.kind,
+                    FailureKind::InvalidCredentials
+                        | FailureKind::AccountLocked
+                        | FailureKind::AccountDisabled
+                ),
+                "{}",
+                f.name
+            );
+        }
+        if f.expect.kind.is_service_side() {
+            assert_ne!(f.expect.copy_kind, "invalid_credentials", "{}", f.name);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Browser tests (wasm-bindgen-test), run in headless Chromium and Firefox by
+//! `scripts/browser-tests.sh` against a reference server on an ephemeral port.
+#![cfg(target_arch = "wasm32")]
+
+#[path = "web/support.rs"]
+mod support;
+
+use auth_widget::validate::Mode;
+use support::{active, mount};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const DEMO_EMAIL: &str = "demo@example.com";
+const DEMO_PASSWORD: &str = "correct horse battery staple";
+
+#[wasm_bindgen_test]
+fn login_form_has_labelled_fields_with_the_standard_attributes() {
+    let w = mount(Mode::Login);
+    let email = w.input("input[name=email]");
+    let password = w.input("input[name=password]");
+    // STANDARDS 1
+    assert_eq!(email.type_(), "email");
+    assert_eq!(
+        email.get_attribute("autocomplete").as_deref(),
+        Some("username")
+    );
+    assert_eq!(email.get_attribute("spellcheck").as_deref(), Some("false"));
+    let label = w.get(&format!("label[for='{}']", email.id()));
+    assert_eq!(label.text_content().unwrap(), "Email address");
+    // STANDARDS 2
+    assert_eq!(password.type_(), "password");
+    assert_eq!(
+        password.get_attribute("autocomplete").as_deref(),
+        Some("current-password")
+    );
+    assert!(!password.has_attribute("maxlength"));
+    assert_eq!(
+        password.get_attribute("autocapitalize").as_deref(),
+        Some("off")
+    );
+    let label = w.get(&format!("label[for='{}']", password.id()));
+    assert_eq!(label.text_content().unwrap(), "Password");
+    // STANDARDS 5, 7
+    let toggle = w.get(".aw-password__toggle");
+    assert_eq!(toggle.get_attribute("type").as_deref(), Some("button"));
+    assert_eq!(toggle.text_content().unwrap(), "Show password");
+    assert!(w.get("form").has_attribute("novalidate"));
+    assert_eq!(
+        w.get("form").get_attribute("method").as_deref(),
+        Some("post")
+    );
+    // No error state before a submit.
+    assert!(!email.has_attribute("aria-invalid"));
+    assert!(w.find("[data-failure]").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn correct_password_signs_in_and_announces_success_as_status() {
+    let w = mount(Mode::Login);
+    w.type_into("input[name=email]", DEMO_EMAIL);
+    w.type_into("input[name=password]", DEMO_PASSWORD);
+    w.click("button[type=submit]");
+    let banner = w.wait_for("[data-outcome=login]").await;
+    let live = banner.closest("[role=status]").unwrap();
+    assert!(live.is_some(), "success is inside a role=status region");
+    assert!(banner.text_content().unwrap().contains(DEMO_EMAIL));
+    assert!(w.find("[role=alert]").is_none(), "no alert on success");
+}
+
+#[wasm_bindgen_test]
+async fn wrong_password_shows_invalid_credentials_alert_keeps_email_clears_password() {
+    let w = mount(Mode::Login);
+    w.type_into("input[name=email]", DEMO_EMAIL);
+    w.type_into("input[name=password]", "not the password at all");
+    w.click("button[type=submit]");
+    let banner = w.wait_for("[data-failure]").await;
+    assert_eq!(
+        banner.get_attribute("data-failure").as_deref(),
+        Some("invalid_credentials")
+    );
+    assert!(banner.query_selector("[role=alert]").unwrap().is_some());
+    assert_eq!(
+        w.input("input[name=email]").value(),
+        DEMO_EMAIL,
+        "STANDARDS 15: email kept"
+    );
+    assert_eq!(
+        w.input("input[name=password]").value(),
+        "",
+        "STANDARDS 15: password cleared"
+    );
+    w.wait_until("the summary has focus", 2, |_| {
+        active().as_ref() == Some(&banner)
+    })
+    .await;
+}

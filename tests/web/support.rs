@@ -1,0 +1,114 @@
+//! Helpers for the browser tests: a mount guard, DOM queries, typing and condition waits.
+
+use auth_widget::AuthWidget;
+use auth_widget::validate::Mode;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+/// The reference server the test command started (`scripts/browser-tests.sh`).
+pub fn api_base() -> String {
+    let Some(origin) = option_env!("AUTH_TEST_API") else {
+        panic!("AUTH_TEST_API is set by scripts/browser-tests.sh to the reference server's URL");
+    };
+    format!("{origin}/auth")
+}
+
+/// A mounted widget in a fresh wrapper; removed from the page when dropped.
+pub struct Mounted {
+    pub root: HtmlElement,
+    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+/// Mounts an `AuthWidget` against the reference server, with the status banner off.
+pub fn mount(mode: Mode) -> Mounted {
+    mount_with(mode, api_base(), 15_000)
+}
+
+pub fn mount_with(mode: Mode, api: String, timeout_ms: u32) -> Mounted {
+    let doc = document();
+    let root: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&root).unwrap();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <AuthWidget api_base=api mode=mode locale="en" timeout_ms=timeout_ms status_url="none" />
+        }
+        .into_any()
+    });
+    Mounted {
+        root,
+        _handle: handle,
+    }
+}
+
+impl Mounted {
+    pub fn find(&self, selector: &str) -> Option<Element> {
+        self.root.query_selector(selector).unwrap()
+    }
+
+    pub fn get(&self, selector: &str) -> Element {
+        self.find(selector)
+            .unwrap_or_else(|| panic!("no element matches `{selector}`"))
+    }
+
+    pub fn input(&self, selector: &str) -> HtmlInputElement {
+        self.get(selector).unchecked_into()
+    }
+
+    /// Types into a field the way a person does: the value changes and `input` fires.
+    pub fn type_into(&self, selector: &str, text: &str) {
+        let input = self.input(selector);
+        input.set_value(text);
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+    }
+
+    pub fn click(&self, selector: &str) {
+        self.get(selector).unchecked_into::<HtmlElement>().click();
+    }
+
+    /// Waits until `selector` matches, polling each animation-frame-sized step, up to 10 s.
+    pub async fn wait_for(&self, selector: &str) -> Element {
+        for _ in 0..500 {
+            if let Some(el) = self.find(selector) {
+                return el;
+            }
+            sleep_ms(20).await;
+        }
+        panic!("timed out waiting for `{selector}`");
+    }
+
+    /// Waits until `cond` holds, up to `secs` seconds.
+    pub async fn wait_until(&self, what: &str, secs: u32, cond: impl Fn(&Self) -> bool) {
+        for _ in 0..secs * 50 {
+            if cond(self) {
+                return;
+            }
+            sleep_ms(20).await;
+        }
+        panic!("timed out waiting until {what}");
+    }
+}
+
+/// Yields to the browser for `ms` milliseconds (a polling step, never a fixed wait for a result).
+pub async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// The focused element.
+pub fn active() -> Option<Element> {
+    document().active_element()
+}
