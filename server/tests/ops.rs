@@ -1,0 +1,551 @@
+//! Operations: status, telemetry, metrics, alert rules, dashboard, OpenAPI, CORS, static files,
+//! loopback-only admin.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::Request;
+use common::*;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let n: u64 = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let dir = std::env::temp_dir().join(format!(
+        "auth-server-test-{name}-{}-{n}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn status_defaults_to_operational() {
+    let s = server(&[]).await;
+    let a = s.get("/auth/status").await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.json(), json!({"state": "operational"}));
+}
+
+#[tokio::test]
+async fn status_set_by_admin_put() {
+    let s = server(&[]).await;
+    let body = json!({"state": "degraded", "message": "Sign-in is slow.", "until": "2026-11-22T18:00:00Z"});
+    let a = s.admin_put("/_admin/status", &body).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(s.get("/auth/status").await.json(), body);
+    let bad = s
+        .admin_put("/_admin/status", &json!({"state": "on fire"}))
+        .await;
+    assert_eq!(
+        bad.problem(422, "validation_failed")["errors"][0]["field"],
+        "state"
+    );
+    assert_eq!(
+        s.get("/auth/status").await.json(),
+        body,
+        "a bad update changes nothing"
+    );
+}
+
+#[tokio::test]
+async fn status_file_is_reread_when_it_changes() {
+    let dir = temp_dir("status");
+    let file = dir.join("status.json");
+    std::fs::write(
+        &file,
+        r#"{"state":"maintenance","message":"Back at 18:00."}"#,
+    )
+    .unwrap();
+    let s = server(&["--status-file", file.to_str().unwrap()]).await;
+    assert_eq!(
+        s.get("/auth/status").await.json(),
+        json!({"state": "maintenance", "message": "Back at 18:00."})
+    );
+    std::fs::write(&file, r#"{"state":"outage"}"#).unwrap();
+    assert_eq!(
+        s.get("/auth/status").await.json(),
+        json!({"state": "outage"})
+    );
+    // A broken file is ignored; the last good status stays.
+    std::fs::write(&file, "{not json at all").unwrap();
+    assert_eq!(
+        s.get("/auth/status").await.json(),
+        json!({"state": "outage"})
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+fn metric_value(metrics: &str, name: &str, labels: &[&str]) -> Option<f64> {
+    metrics
+        .lines()
+        .filter(|l| l.starts_with(name) && l[name.len()..].starts_with(['{', ' ']))
+        .find(|l| labels.iter().all(|want| l.contains(want)))
+        .and_then(|l| l.rsplit(' ').next()?.parse().ok())
+}
+
+#[tokio::test]
+async fn metrics_count_attempts_by_flow_and_outcome_with_latency_histogram() {
+    let s = server(&[]).await;
+    s.login(DEMO_EMAIL, DEMO_PASSWORD).await;
+    s.login(DEMO_EMAIL, "wrong password").await;
+    s.login(DEMO_EMAIL, "wrong password").await;
+    let a = s.get("/metrics").await;
+    assert_eq!(a.status, 200);
+    assert!(a.content_type().starts_with("text/plain"));
+    let m = a.text;
+    let ok = ["flow=\"login\"", "outcome=\"success\""];
+    let bad = ["flow=\"login\"", "outcome=\"invalid_credentials\""];
+    assert_eq!(
+        metric_value(&m, "auth_attempts_total", &ok),
+        Some(1.0),
+        "{m}"
+    );
+    assert_eq!(
+        metric_value(&m, "auth_attempts_total", &bad),
+        Some(2.0),
+        "{m}"
+    );
+    let count = metric_value(
+        &m,
+        "auth_request_duration_seconds_count",
+        &["flow=\"login\""],
+    );
+    assert_eq!(count, Some(3.0), "{m}");
+    assert!(
+        m.contains("auth_request_duration_seconds_bucket{"),
+        "a histogram, not a summary"
+    );
+}
+
+#[tokio::test]
+async fn telemetry_json_and_text_plain_are_counted() {
+    let s = server(&[]).await;
+    let report = json!({"flow": "login", "outcome": "session_rejected", "status": 401,
+                        "latency_ms": 120.5, "widget_version": "0.1.0"});
+    let a = s.post_json("/auth/telemetry", &report).await;
+    assert_eq!(a.status, 204, "{}", a.text);
+    // navigator.sendBeacon sends text/plain.
+    let b = s
+        .post_raw(
+            "/auth/telemetry",
+            "text/plain;charset=UTF-8",
+            report.to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(b.status, 204, "{}", b.text);
+    let m = s.get("/metrics").await.text;
+    let labels = ["flow=\"login\"", "outcome=\"session_rejected\""];
+    assert_eq!(
+        metric_value(&m, "auth_widget_outcomes_total", &labels),
+        Some(2.0),
+        "{m}"
+    );
+    assert_eq!(
+        metric_value(&m, "auth_widget_latency_seconds_count", &["flow=\"login\""]),
+        Some(2.0)
+    );
+}
+
+#[tokio::test]
+async fn telemetry_refuses_bad_reports_and_secrets_have_nowhere_to_go() {
+    let s = server(&[]).await;
+    let bad_outcome = json!({"flow": "login", "outcome": "Robert'); DROP TABLE"});
+    s.post_json("/auth/telemetry", &bad_outcome)
+        .await
+        .problem(422, "validation_failed");
+    let bad_flow = json!({"flow": "everything", "outcome": "success"});
+    s.post_json("/auth/telemetry", &bad_flow)
+        .await
+        .problem(422, "validation_failed");
+    let with_password = json!({"flow": "login", "outcome": "success", "password": "hunter2"});
+    s.post_json("/auth/telemetry", &with_password)
+        .await
+        .problem(400, "malformed_request");
+    let m = s.get("/metrics").await.text;
+    assert!(!m.contains("hunter2") && !m.contains("DROP"));
+}
+
+/// Metric names used in an alert expression: identifiers directly followed by `{` or `[`.
+fn metric_names(expr: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let chars: Vec<char> = expr.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_alphabetic() || chars[i] == '_' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == ':')
+            {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            let in_braces = chars[..start].iter().filter(|c| **c == '{').count()
+                > chars[..start].iter().filter(|c| **c == '}').count();
+            if !in_braces && matches!(chars.get(i), Some('{') | Some('[')) {
+                names.insert(word);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    names
+}
+
+/// The `expr:` values in ops/alerts.yml (block scalars or one-liners).
+fn alert_expressions() -> Vec<(String, String)> {
+    let text = include_str!("../ops/alerts.yml");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut alert = String::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim_start();
+        if let Some(name) = line.strip_prefix("- alert:") {
+            alert = name.trim().to_string();
+        }
+        if let Some(rest) = line.strip_prefix("expr:") {
+            let indent = lines[i].len() - line.len();
+            let rest = rest.trim();
+            let mut expr = String::new();
+            if rest == "|" || rest == ">" {
+                i += 1;
+                while i < lines.len()
+                    && (lines[i].trim().is_empty()
+                        || lines[i].len() - lines[i].trim_start().len() > indent)
+                {
+                    expr.push_str(lines[i].trim());
+                    expr.push(' ');
+                    i += 1;
+                }
+                out.push((alert.clone(), expr));
+                continue;
+            }
+            out.push((alert.clone(), rest.to_string()));
+        }
+        i += 1;
+    }
+    out
+}
+
+#[tokio::test]
+async fn alert_rules_name_metrics_the_server_exports() {
+    let exprs = alert_expressions();
+    assert!(exprs.len() >= 2, "{exprs:?}");
+    assert!(
+        exprs
+            .iter()
+            .any(|(a, e)| a.contains("Login") && e.contains("[5m]") && e.contains("success")),
+        "a login success-rate alert over 5 minutes"
+    );
+    assert!(
+        exprs
+            .iter()
+            .any(|(a, e)| a.contains("Signup") && e.contains("[5m]"))
+    );
+    // Produce every series once, then compare names.
+    let s = server(&[]).await;
+    s.login(DEMO_EMAIL, DEMO_PASSWORD).await;
+    s.signup("x@example.com", "long enough password").await;
+    s.post_json(
+        "/auth/telemetry",
+        &json!({"flow": "login", "outcome": "success", "latency_ms": 5}),
+    )
+    .await;
+    let exported = s.get("/metrics").await.text;
+    let exported: BTreeSet<&str> = exported
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| l.split(['{', ' ']).next())
+        .collect();
+    for (alert, expr) in exprs {
+        let names = metric_names(&expr);
+        assert!(!names.is_empty(), "{alert}: no metric found in {expr}");
+        for name in names {
+            assert!(
+                exported.contains(name.as_str()),
+                "{alert} uses {name}, not exported: {exported:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn metric_name_extraction_ignores_functions_and_labels() {
+    let names = metric_names("sum(rate(a_total{flow=\"x\",o=~\"y\"}[5m])) / b_bucket[1m] > 2");
+    assert_eq!(
+        names,
+        BTreeSet::from(["a_total".to_string(), "b_bucket".to_string()])
+    );
+}
+
+#[tokio::test]
+async fn dashboard_is_a_self_contained_svg_page() {
+    let s = server(&[]).await;
+    s.login(DEMO_EMAIL, DEMO_PASSWORD).await;
+    s.login(DEMO_EMAIL, "wrong").await;
+    let a = s.get("/dashboard").await;
+    assert_eq!(a.status, 200);
+    assert!(a.content_type().starts_with("text/html"));
+    assert!(
+        a.text.contains("<svg") && a.text.contains("<polyline"),
+        "plots a line"
+    );
+    assert!(a.text.contains("50.0 %"), "one of two logins succeeded");
+    assert!(
+        !a.text.contains("<script") && !a.text.contains("src=\"http"),
+        "no external assets"
+    );
+}
+
+#[tokio::test]
+async fn openapi_31_document_matches_the_real_routes() {
+    let s = server(&[]).await;
+    let doc = s.get("/auth/openapi.json").await.json();
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().unwrap();
+    let documented: BTreeSet<(String, String)> = paths
+        .iter()
+        .flat_map(|(p, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.clone(), p.clone()))
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = [
+        ("post", "/auth/login"),
+        ("post", "/auth/signup"),
+        ("get", "/auth/session"),
+        ("post", "/auth/logout"),
+        ("post", "/auth/password-reset"),
+        ("get", "/auth/status"),
+        ("post", "/auth/telemetry"),
+    ]
+    .iter()
+    .map(|(m, p)| (m.to_string(), p.to_string()))
+    .collect();
+    assert_eq!(documented, expected);
+    // Every documented operation is really served: never 404/405.
+    for (method, path) in &documented {
+        let req = match method.as_str() {
+            "get" => s.http.get(s.url(path)),
+            _ => s.http.post(s.url(path)).json(&json!({})),
+        };
+        let a = s.send(req).await;
+        assert!(
+            ![404, 405].contains(&a.status),
+            "{method} {path} answered {}",
+            a.status
+        );
+        // And the wrong method is a problem+json 405.
+        let wrong = match method.as_str() {
+            "get" => s.http.delete(s.url(path)),
+            _ => s.http.get(s.url(path)),
+        };
+        s.send(wrong).await.problem(405, "method_not_allowed");
+    }
+    // Problem bodies are documented with their content type.
+    let login_401 = &paths["/auth/login"]["post"]["responses"]["401"]["content"];
+    assert!(
+        login_401.get("application/problem+json").is_some(),
+        "{login_401}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_route_is_problem_404() {
+    let s = server(&[]).await;
+    s.get("/auth/nothing-here").await.problem(404, "not_found");
+}
+
+#[tokio::test]
+async fn cors_allows_exactly_the_configured_origins_with_credentials() {
+    let s = server(&[
+        "--allow-origin",
+        "http://localhost:3000",
+        "--allow-origin",
+        "https://app.example",
+    ])
+    .await;
+    let pre = s
+        .send(
+            s.http
+                .request(reqwest::Method::OPTIONS, s.url("/auth/login"))
+                .header("origin", "https://app.example")
+                .header("access-control-request-method", "POST")
+                .header("access-control-request-headers", "content-type"),
+        )
+        .await;
+    assert!(pre.status < 300, "{}", pre.status);
+    assert_eq!(
+        pre.header("access-control-allow-origin").as_deref(),
+        Some("https://app.example")
+    );
+    assert_eq!(
+        pre.header("access-control-allow-credentials").as_deref(),
+        Some("true")
+    );
+    let methods = pre
+        .header("access-control-allow-methods")
+        .unwrap_or_default()
+        .to_uppercase();
+    for m in ["GET", "POST", "PUT", "DELETE", "OPTIONS"] {
+        assert!(methods.contains(m), "{methods}");
+    }
+    assert!(
+        pre.header("access-control-allow-headers")
+            .unwrap_or_default()
+            .contains("content-type")
+    );
+    // A real cross-origin call can read Retry-After.
+    let a = s
+        .send(
+            s.http
+                .get(s.url("/auth/status"))
+                .header("origin", "http://localhost:3000"),
+        )
+        .await;
+    assert_eq!(
+        a.header("access-control-allow-origin").as_deref(),
+        Some("http://localhost:3000")
+    );
+    assert!(
+        a.header("access-control-expose-headers")
+            .unwrap_or_default()
+            .contains("retry-after")
+    );
+    // Any other origin gets no CORS grant.
+    let other = s
+        .send(
+            s.http
+                .get(s.url("/auth/status"))
+                .header("origin", "https://evil.example"),
+        )
+        .await;
+    assert_eq!(other.header("access-control-allow-origin"), None);
+}
+
+#[tokio::test]
+async fn static_dir_serves_index_and_embed_with_correct_mime_types() {
+    let dir = temp_dir("static");
+    std::fs::create_dir_all(dir.join("embed")).unwrap();
+    std::fs::write(dir.join("index.html"), "<!DOCTYPE html><title>demo</title>").unwrap();
+    std::fs::write(dir.join("embed/auth-widget.js"), "export default 1;").unwrap();
+    std::fs::write(dir.join("embed/auth-widget_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    std::fs::write(dir.join("embed/auth-widget.css"), "a{}").unwrap();
+    let s = server(&["--static-dir", dir.to_str().unwrap()]).await;
+    let index = s.get("/").await;
+    assert_eq!(index.status, 200);
+    assert!(index.text.contains("<title>demo</title>"));
+    assert!(index.content_type().starts_with("text/html"));
+    for (path, mime) in [
+        ("/embed/auth-widget.js", "text/javascript"),
+        ("/embed/auth-widget_bg.wasm", "application/wasm"),
+        ("/embed/auth-widget.css", "text/css"),
+    ] {
+        let a = s.get(path).await;
+        assert_eq!(a.status, 200, "{path}");
+        assert!(
+            a.content_type().starts_with(mime),
+            "{path}: {}",
+            a.content_type()
+        );
+    }
+    assert_eq!(s.get("/embed/missing.js").await.status, 404);
+    // The API still wins over static files.
+    assert_eq!(s.get("/auth/status").await.status, 200);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+async fn oneshot_from(
+    state: &auth_server::app::Shared,
+    peer: &str,
+    req: Request<Body>,
+) -> (u16, Value) {
+    let mut req = req;
+    let addr: SocketAddr = peer.parse().unwrap();
+    req.extensions_mut().insert(ConnectInfo(addr));
+    let resp = auth_server::app::router(state.clone())
+        .oneshot(req)
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn admin_endpoints_refuse_non_loopback_clients() {
+    let s = server(&["--faults"]).await;
+    let put = || {
+        Request::put("/_admin/faults")
+            .header("content-type", "application/json")
+            .body(Body::from(r#"{"fault":"unavailable"}"#))
+            .unwrap()
+    };
+    let (status, body) = oneshot_from(&s.running.state, "192.0.2.7:5000", put()).await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+    let get = Request::get("/_admin/status").body(Body::empty()).unwrap();
+    assert_eq!(
+        oneshot_from(&s.running.state, "[2001:db8::1]:5000", get)
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        s.login(DEMO_EMAIL, DEMO_PASSWORD).await.status,
+        200,
+        "no fault was set"
+    );
+    let (status, _) = oneshot_from(&s.running.state, "127.0.0.1:5000", put()).await;
+    assert_eq!(status, 200);
+    assert_eq!(s.login(DEMO_EMAIL, DEMO_PASSWORD).await.status, 503);
+}
+
+#[tokio::test]
+async fn rate_limit_is_per_client_address() {
+    let s = server(&["--rate-limit-per-minute", "2"]).await;
+    let login = || {
+        Request::post("/auth/login")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                r#"{"email":"a@b.example","password":"whatever"}"#,
+            ))
+            .unwrap()
+    };
+    for _ in 0..2 {
+        assert_eq!(
+            oneshot_from(&s.running.state, "198.51.100.1:1", login())
+                .await
+                .0,
+            401
+        );
+    }
+    let (status, body) = oneshot_from(&s.running.state, "198.51.100.1:1", login()).await;
+    assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")));
+    // Another client is not affected.
+    assert_eq!(
+        oneshot_from(&s.running.state, "198.51.100.2:1", login())
+            .await
+            .0,
+        401
+    );
+}
