@@ -54,9 +54,34 @@ pub type Shared = Arc<AppState>;
         description = "The auth API contract of auth-widget (DESIGN.md). Every error is RFC 9457 \
                        application/problem+json with a machine-readable `code`."
     ),
-    tags((name = "auth", description = "The contract's endpoints"))
+    tags((name = "auth", description = "The contract's endpoints")),
+    modifiers(&SecuritySchemes)
 )]
 struct ApiDoc;
+
+/// Declares the two ways a session is presented: the cookie, or a bearer token (`--bearer`).
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::SecurityScheme;
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("session"))),
+        );
+    }
+}
 
 /// The contract's routes, documented and registered from the same handler list.
 fn api_router() -> OpenApiRouter<Shared> {
@@ -310,10 +335,9 @@ pub async fn start(
         .with_context(|| format!("cannot listen on {addr}"))?;
     let addr = listener.local_addr()?;
     let app = router(state.clone());
-    if let Some(limiter) = &state.limiter {
+    if state.limiter.is_some() {
         // Forget idle clients now and then so the limiter's memory stays bounded.
         let weak = Arc::downgrade(&state);
-        let _ = limiter;
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
             loop {

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::app::Shared;
 use crate::input;
-use crate::problem::{FieldError, Problem, ProblemBody};
+use crate::problem::{CONTRACT_CODES, FieldError, Problem, ProblemBody};
 use crate::status::ServiceStatus;
 
 /// The service status set by the operator.
@@ -33,13 +33,28 @@ pub async fn status(State(s): State<Shared>) -> Response {
 pub struct TelemetryReport {
     /// `login`, `signup`, `session`, `logout`, `password_reset` or `status`.
     pub flow: String,
-    /// `success` or a failure kind, `[a-z_]{1,40}`.
+    /// `success` or a failure kind, `[a-z_]{1,40}`. Kinds outside `WIDGET_OUTCOMES` are
+    /// counted as `other`, so reports cannot blow up the metric's label set.
     pub outcome: String,
     /// HTTP status seen, 0 when there was no answer.
     pub status: Option<u16>,
     pub latency_ms: Option<f64>,
     pub widget_version: Option<String>,
 }
+
+/// Client-side outcomes the widget reports besides `success` and the contract's codes
+/// (DESIGN.md, "The failures the widget distinguishes").
+pub const WIDGET_OUTCOMES: [&str; 9] = [
+    "success",
+    "offline",
+    "unreachable",
+    "timeout",
+    "unexpected_response",
+    "unknown",
+    "session_rejected",
+    "aborted",
+    "other",
+];
 
 const FLOWS: [&str; 7] = [
     "login",
@@ -118,6 +133,9 @@ pub async fn telemetry(
             "telemetry fields missing after validation",
         ));
     };
+    let known = WIDGET_OUTCOMES.contains(&outcome.as_str())
+        || CONTRACT_CODES.iter().any(|c| c.as_str() == outcome);
+    let outcome = if known { outcome } else { "other".to_string() };
     let flow = flow.replace('-', "_");
     tracing::info!(flow = %flow, outcome = %outcome, "widget outcome reported");
     s.metrics.widget_outcome(flow, outcome, latency);

@@ -170,8 +170,17 @@ async fn telemetry_refuses_bad_reports_and_secrets_have_nowhere_to_go() {
     s.post_json("/auth/telemetry", &with_password)
         .await
         .problem(400, "malformed_request");
+    // Outcomes outside the known set are counted as `other`, bounding the label set.
+    let novel = json!({"flow": "login", "outcome": "brand_new_kind"});
+    assert_eq!(s.post_json("/auth/telemetry", &novel).await.status, 204);
     let m = s.get("/metrics").await.text;
-    assert!(!m.contains("hunter2") && !m.contains("DROP"));
+    assert!(!m.contains("hunter2") && !m.contains("DROP") && !m.contains("brand_new_kind"));
+    let other = ["flow=\"login\"", "outcome=\"other\""];
+    assert_eq!(
+        metric_value(&m, "auth_widget_outcomes_total", &other),
+        Some(1.0),
+        "{m}"
+    );
 }
 
 /// Metric names used in an alert expression: identifiers directly followed by `{` or `[`.
@@ -356,6 +365,16 @@ async fn openapi_31_document_matches_the_real_routes() {
             _ => s.http.get(s.url(path)),
         };
         s.send(wrong).await.problem(405, "method_not_allowed");
+    }
+    // The security schemes the session operation refers to are declared.
+    let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
+    for scheme in paths["/auth/session"]["get"]["security"]
+        .as_array()
+        .unwrap()
+    {
+        for name in scheme.as_object().unwrap().keys() {
+            assert!(schemes.contains_key(name), "{name} not declared");
+        }
     }
     // Problem bodies are documented with their content type.
     let login_401 = &paths["/auth/login"]["post"]["responses"]["401"]["content"];
