@@ -38,7 +38,8 @@ pub fn credentials_body(email: &str, password: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-fn online() -> bool {
+/// `navigator.onLine` (true when there is no window).
+pub fn online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 

@@ -396,14 +396,14 @@ pub const FIXTURES: &[Fixture] = &[
         "unknown code on a 4xx: generic words, never wrong credentials",
         Flow::Login,
         http(401, problem!("mfa_required", 401)),
-        "code:mfa_required",
+        "problem:401:mfa_required",
         expect(K::Unknown, Tone::Error, "unknown", &[Retry]),
     ),
     row(
         "unknown code on a 5xx: the service's side",
         Flow::Login,
         http(507, problem!("disk_full", 507)),
-        "code:disk_full",
+        "problem:507:disk_full",
         expect(
             K::Unknown,
             Tone::Error,

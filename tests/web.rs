@@ -5,6 +5,9 @@
 #[path = "web/support.rs"]
 mod support;
 
+#[path = "web/failures.rs"]
+mod failures;
+
 use auth_widget::validate::Mode;
 use support::{active, mount};
 use wasm_bindgen_test::*;

@@ -256,6 +256,30 @@ pub fn AuthWidget(
         }
     });
 
+    // Offline detection: navigator.onLine now, then the online/offline events. The banner
+    // appears without taking focus (the person may be typing) and clears when back online.
+    let offline_notice = move || {
+        let g = guide(Flow::Login, &Failure::bare(FailureKind::Offline), options);
+        notice.set(Some(Notice::Failure(g, Vec::new())));
+    };
+    if !crate::client::online() {
+        offline_notice();
+    }
+    let went_offline = window_event_listener(leptos::ev::offline, move |_| offline_notice());
+    let came_online = window_event_listener(leptos::ev::online, move |_| {
+        let is_offline = matches!(
+            notice.get_untracked(),
+            Some(Notice::Failure(ref g, _)) if g.kind == FailureKind::Offline
+        );
+        if is_offline {
+            notice.set(None);
+        }
+    });
+    on_cleanup(move || {
+        went_offline.remove();
+        came_online.remove();
+    });
+
     let busy = Signal::derive(move || pending.get() || remaining.get() > 0);
     let mode_key = move |prefix: &str| format!("form.{prefix}_{}", mode.get().as_str());
     let email_error = Signal::derive(move || {

@@ -28,16 +28,23 @@ impl Drop for Mounted {
 
 /// Mounts an `AuthWidget` against the reference server, with the status banner off.
 pub fn mount(mode: Mode) -> Mounted {
-    mount_with(mode, api_base(), 15_000)
+    mount_with(mode, api_base(), 15_000, true)
 }
 
-pub fn mount_with(mode: Mode, api: String, timeout_ms: u32) -> Mounted {
+pub fn mount_with(mode: Mode, api: String, timeout_ms: u32, enumeration_safe: bool) -> Mounted {
     let doc = document();
     let root: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
     doc.body().unwrap().append_child(&root).unwrap();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         view! {
-            <AuthWidget api_base=api mode=mode locale="en" timeout_ms=timeout_ms status_url="none" />
+            <AuthWidget
+                api_base=api
+                mode=mode
+                locale="en"
+                timeout_ms=timeout_ms
+                status_url="none"
+                enumeration_safe=enumeration_safe
+            />
         }
         .into_any()
     });
@@ -111,4 +118,48 @@ pub async fn sleep_ms(ms: i32) {
 /// The focused element.
 pub fn active() -> Option<Element> {
     document().active_element()
+}
+
+/// Switches the reference server's fault (`None` clears it). Panics if the server refuses.
+pub async fn set_fault(fault: Option<&str>, endpoint: Option<&str>) {
+    let body = js_sys::Object::new();
+    let value = |s: Option<&str>| {
+        s.map(wasm_bindgen::JsValue::from_str)
+            .unwrap_or(wasm_bindgen::JsValue::NULL)
+    };
+    js_sys::Reflect::set(&body, &"fault".into(), &value(fault)).unwrap();
+    js_sys::Reflect::set(&body, &"endpoint".into(), &value(endpoint)).unwrap();
+    let json = js_sys::JSON::stringify(&body).unwrap().as_string().unwrap();
+    let api = api_base();
+    let url = format!("{}/_admin/faults", api.trim_end_matches("/auth"));
+    let resp = gloo_net::http::Request::put(&url)
+        .header("Content-Type", "application/json")
+        .body(json)
+        .unwrap()
+        .send()
+        .await
+        .expect("reference server reachable");
+    assert!(
+        resp.ok(),
+        "server refused fault {fault:?}: {}",
+        resp.text().await.unwrap_or_default()
+    );
+}
+
+/// Makes `navigator.onLine` report `online` and fires the matching window event.
+pub fn set_online(online: bool) {
+    let navigator = web_sys::window().unwrap().navigator();
+    if online {
+        js_sys::Reflect::delete_property(&navigator, &"onLine".into()).unwrap();
+    } else {
+        let descriptor = js_sys::Object::new();
+        js_sys::Reflect::set(&descriptor, &"value".into(), &false.into()).unwrap();
+        js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+        js_sys::Object::define_property(&navigator, &"onLine".into(), &descriptor);
+    }
+    let name = if online { "online" } else { "offline" };
+    web_sys::window()
+        .unwrap()
+        .dispatch_event(&web_sys::Event::new(name).unwrap())
+        .unwrap();
 }

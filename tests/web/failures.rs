@@ -1,0 +1,235 @@
+//! One browser test per fixture: the reference server (or the browser) produces the failure,
+//! and the widget must show exactly what the fixture table says.
+
+use super::support::{active, api_base, mount_with, set_fault, set_online};
+use auth_widget::copy::{self, Locale, english_plural};
+use auth_widget::fixtures::FIXTURES;
+use auth_widget::guidance::Focus;
+use auth_widget::taxonomy::Flow;
+use auth_widget::validate::Mode;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlButtonElement;
+
+const DEMO_EMAIL: &str = "demo@example.com";
+const DEMO_PASSWORD: &str = "correct horse battery staple";
+
+fn fresh_email() -> String {
+    format!("new-{}@example.com", js_sys::Math::random().to_bits())
+}
+
+pub async fn run_fixture(index: usize) {
+    let f = &FIXTURES[index];
+    let e = &f.expect;
+    let (mode, endpoint) = match f.flow {
+        Flow::Signup => (Mode::Signup, "signup"),
+        _ => (Mode::Login, "login"),
+    };
+    let mut email = if mode == Mode::Signup {
+        fresh_email()
+    } else {
+        DEMO_EMAIL.to_string()
+    };
+    let mut password = DEMO_PASSWORD.to_string();
+    let mut api = api_base();
+    let mut timeout_ms = 15_000;
+    let mut offline = false;
+    match f.reproduce {
+        "wrong_password" => password = "this is not the password".into(),
+        "common_password" => password = "password".into(),
+        "offline" => offline = true,
+        "unreachable" => api = "http://127.0.0.1:9/auth".into(),
+        fault => {
+            if fault.starts_with("slow:") {
+                timeout_ms = 500;
+            }
+            set_fault(Some(fault), Some(endpoint)).await;
+        }
+    }
+    if f.reproduce == "code:email_taken" {
+        email = DEMO_EMAIL.into();
+    }
+    let w = mount_with(mode, api, timeout_ms, f.enumeration_safe);
+    w.type_into("input[name=email]", &email);
+    w.type_into("input[name=password]", &password);
+    if offline {
+        set_online(false);
+    }
+    w.click("button[type=submit]");
+    let banner = w.wait_for("[data-failure]").await;
+    // Wait for the submit's own banner (offline shows one before the submit too).
+    w.wait_until("focus moves to the banner", 5, |w| {
+        let b = w.find("[data-failure]");
+        e.focus != Focus::Summary || (b.is_some() && active() == b)
+    })
+    .await;
+    let banner = w.find("[data-failure]").unwrap_or(banner);
+    set_fault(None, None).await;
+
+    assert_eq!(
+        banner.get_attribute("data-failure").as_deref(),
+        Some(e.kind.as_str()),
+        "{}",
+        f.name
+    );
+    assert_eq!(
+        banner.get_attribute("data-tone").as_deref(),
+        Some(e.tone.as_str()),
+        "{}",
+        f.name
+    );
+    let role = banner
+        .query_selector("[role]")
+        .unwrap()
+        .expect("inner role box");
+    assert_eq!(
+        role.get_attribute("role").as_deref(),
+        Some(e.role.as_str()),
+        "{}",
+        f.name
+    );
+    let title = copy::text(
+        Locale::FALLBACK,
+        &format!("failure.{}.title", e.copy_kind),
+        None,
+        &[],
+        &english_plural,
+    );
+    assert_eq!(
+        banner
+            .query_selector(".aw-banner__title")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        title,
+        "{}",
+        f.name
+    );
+    let actions: Vec<String> = (0..banner.query_selector_all("[data-action]").unwrap().length())
+        .filter_map(|i| banner.query_selector_all("[data-action]").unwrap().item(i))
+        .filter_map(|n| {
+            n.unchecked_into::<web_sys::Element>()
+                .get_attribute("data-action")
+        })
+        .collect();
+    let expected: Vec<&str> = e.actions.iter().map(|a| a.as_str()).collect();
+    assert_eq!(actions, expected, "{}: actions", f.name);
+    if let Some(reference) = e.reference {
+        let shown = banner
+            .query_selector(".aw-banner__reference")
+            .unwrap()
+            .map(|r| r.text_content().unwrap());
+        assert!(
+            shown.is_some_and(|s| !s.is_empty()),
+            "{}: reference id shown (fixture: {reference})",
+            f.name
+        );
+    }
+    // STANDARDS 15: email kept, password cleared.
+    assert_eq!(
+        w.input("input[name=email]").value(),
+        email,
+        "{}: email kept",
+        f.name
+    );
+    assert_eq!(
+        w.input("input[name=password]").value(),
+        "",
+        "{}: password cleared",
+        f.name
+    );
+    // Never a credentials message for a service-side fault (the incident).
+    if e.kind.is_service_side() {
+        let text = banner.text_content().unwrap();
+        let blame = copy::text(
+            Locale::FALLBACK,
+            "failure.invalid_credentials.title",
+            None,
+            &[],
+            &english_plural,
+        );
+        assert!(!text.contains(&blame), "{}: blames the person", f.name);
+    }
+    let submit: HtmlButtonElement = w.get("button[type=submit]").unchecked_into();
+    if let Some(secs) = e.countdown {
+        let shown: u32 = w
+            .get("[data-countdown]")
+            .get_attribute("data-countdown")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            shown > 0 && shown <= secs,
+            "{}: countdown starts at {shown}",
+            f.name
+        );
+        assert!(
+            submit.disabled(),
+            "{}: STANDARDS 16 submit disabled while waiting",
+            f.name
+        );
+        w.wait_until("the countdown reaches zero", secs + 3, |w| {
+            w.find("[data-countdown]").is_none()
+        })
+        .await;
+        assert!(
+            !submit.disabled(),
+            "{}: submit enabled again at zero",
+            f.name
+        );
+    } else {
+        assert!(
+            w.find("[data-countdown]").is_none(),
+            "{}: no countdown",
+            f.name
+        );
+    }
+    if offline {
+        set_online(true);
+        w.wait_until("the offline banner clears when back online", 5, |w| {
+            w.find("[data-failure=offline]").is_none()
+        })
+        .await;
+    }
+}
+
+/// One test per fixture, so each failure kind is reported on its own line.
+macro_rules! fixture_tests {
+    ($($name:ident = $index:expr),* $(,)?) => {
+        $(
+            #[wasm_bindgen_test::wasm_bindgen_test]
+            async fn $name() {
+                run_fixture($index).await;
+            }
+        )*
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        fn every_fixture_has_a_browser_test() {
+            assert_eq!([$($index),*].len(), FIXTURES.len());
+        }
+    };
+}
+
+fixture_tests! {
+    fixture_wrong_password_or_unknown_email = 0,
+    fixture_locked_account_enumeration_safe = 1,
+    fixture_locked_account_counts_down_when_not_enumeration_safe = 2,
+    fixture_disabled_account_enumeration_safe = 3,
+    fixture_disabled_account_not_enumeration_safe = 4,
+    fixture_email_not_verified = 5,
+    fixture_common_password_refused_by_server = 6,
+    fixture_email_taken_on_signup = 7,
+    fixture_signup_closed = 8,
+    fixture_rate_limited_counts_down = 9,
+    fixture_session_invalid_on_login = 10,
+    fixture_session_expired = 11,
+    fixture_service_unavailable_counts_down = 12,
+    fixture_internal_error_with_reference = 13,
+    fixture_session_check_fails_after_login_the_incident = 14,
+    fixture_offline = 15,
+    fixture_unreachable = 16,
+    fixture_timeout = 17,
+    fixture_proxy_html_page = 18,
+    fixture_malformed_json = 19,
+    fixture_unknown_code_on_4xx = 20,
+    fixture_unknown_code_on_5xx = 21,
+}
