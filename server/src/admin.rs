@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -17,18 +17,36 @@ use crate::input;
 use crate::problem::{Code, Problem};
 use crate::status::ServiceStatus;
 
-pub fn router() -> Router<Shared> {
+pub fn router(state: Shared) -> Router<Shared> {
     Router::new()
         .route("/_admin/faults", get(get_faults).put(put_faults))
         .route("/_admin/status", get(get_status).put(put_status))
         .route("/_admin/users", put(put_user))
         .route("/_admin/keys/rotate", post(rotate_key))
-        .route_layer(middleware::from_fn(loopback_only))
+        .route_layer(middleware::from_fn_with_state(state, loopback_only))
 }
 
-async fn loopback_only(req: Request, next: Next) -> Response {
-    if !client_ip(&req).is_loopback() {
-        tracing::warn!(ip = %client_ip(&req), path = %req.uri().path(), "admin call refused");
+/// Admin calls must come from loopback, and a browser may only make them from this server's
+/// own pages or an `--allow-origin` origin (so a page elsewhere cannot forge them).
+async fn loopback_only(State(s): State<Shared>, req: Request, next: Next) -> Response {
+    let ip = client_ip(&req);
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok());
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let origin_ok = origin.is_none_or(|o| {
+        o.strip_prefix("http://")
+            .or_else(|| o.strip_prefix("https://"))
+            == Some(host)
+            || s.cfg.allow_origins.iter().any(|a| a == o)
+    });
+    if !ip.is_loopback() || !origin_ok {
+        tracing::warn!(%ip, ?origin, path = %req.uri().path(), "admin call refused");
         return Problem::new(Code::Forbidden).into_response();
     }
     next.run(req).await

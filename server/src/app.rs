@@ -153,7 +153,7 @@ pub fn router(state: Shared) -> Router {
         .route("/auth/openapi.json", axum::routing::get(ops::openapi_json))
         .route("/metrics", axum::routing::get(ops::metrics))
         .route("/dashboard", axum::routing::get(ops::dashboard))
-        .merge(admin::router())
+        .merge(admin::router(state.clone()))
         .method_not_allowed_fallback(|| async { Problem::new(Code::MethodNotAllowed) });
     app = match &state.cfg.static_dir {
         Some(dir) => {

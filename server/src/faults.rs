@@ -38,6 +38,9 @@ pub enum Fault {
     DropConnection,
     /// The problem+json of any code, with its status (and Retry-After where due).
     Code(Code),
+    /// A problem+json with a status and a code outside the contract (`problem:<status>:<code>`),
+    /// so clients can prove they fall back by status class for codes they do not know.
+    Foreign { status: u16, code: String },
 }
 
 impl Fault {
@@ -58,6 +61,17 @@ impl Fault {
                     Fault::Slow(ms)
                 } else if let Some(code) = s.strip_prefix("code:") {
                     Fault::Code(Code::parse(code)?)
+                } else if let Some(rest) = s.strip_prefix("problem:") {
+                    let (status, code) = rest.split_once(':')?;
+                    let status: u16 = status.parse().ok().filter(|s| (400..600).contains(s))?;
+                    let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_';
+                    if code.is_empty() || code.len() > 64 || !code.chars().all(plain) {
+                        return None;
+                    }
+                    Fault::Foreign {
+                        status,
+                        code: code.to_string(),
+                    }
                 } else {
                     return None;
                 }
@@ -75,6 +89,7 @@ impl Fault {
             Fault::MalformedJson => "malformed_json".into(),
             Fault::DropConnection => "drop_connection".into(),
             Fault::Code(c) => format!("code:{}", c.as_str()),
+            Fault::Foreign { status, code } => format!("problem:{status}:{code}"),
         }
     }
 }
@@ -91,7 +106,7 @@ pub struct FaultSetting {
 #[serde(deny_unknown_fields)]
 pub struct FaultRequest {
     /// `session_invalid`, `slow:<ms>`, `unavailable`, `internal_error`, `html_502`,
-    /// `malformed_json`, `drop_connection`, `code:<contract_code>`, or null to clear.
+    /// `malformed_json`, `drop_connection`, `code:<contract_code>`, `problem:<status>:<code>`, or null to clear.
     #[serde(default)]
     pub fault: Option<String>,
     /// `login`, `signup`, `session`, `logout`, `password-reset`, `status`, or null for all.
@@ -201,6 +216,23 @@ pub fn apply(setting: &FaultSetting, endpoint: &str, retry_after: u64) -> Action
                 tracing::error!(instance = %p.instance, "injected internal_error fault");
             }
             answer(p.into_response())
+        }
+        Fault::Foreign { status, code } => {
+            let body = serde_json::json!({
+                "type": "about:blank",
+                "title": "Injected fault",
+                "status": status,
+                "detail": format!("Injected fault: {code}."),
+                "instance": crate::problem::reference_id(),
+                "code": code,
+            });
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST);
+            let mut r = (status, body.to_string()).into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/problem+json"),
+            );
+            answer(r)
         }
     }
 }

@@ -540,6 +540,29 @@ async fn admin_endpoints_refuse_non_loopback_clients() {
 }
 
 #[tokio::test]
+async fn admin_endpoints_refuse_browser_calls_from_foreign_origins() {
+    let s = server(&["--faults"]).await;
+    let put = |origin: &str| {
+        s.http
+            .put(s.url("/_admin/faults"))
+            .header("origin", origin)
+            .json(&json!({"fault": "unavailable"}))
+    };
+    s.send(put("https://evil.example"))
+        .await
+        .problem(403, "forbidden");
+    assert_eq!(
+        s.login(DEMO_EMAIL, DEMO_PASSWORD).await.status,
+        200,
+        "no fault was set"
+    );
+    // The server's own demo page (same origin) may.
+    let own = s.base.clone();
+    assert_eq!(s.send(put(&own)).await.status, 200);
+    assert_eq!(s.login(DEMO_EMAIL, DEMO_PASSWORD).await.status, 503);
+}
+
+#[tokio::test]
 async fn rate_limit_is_per_client_address() {
     let s = server(&["--rate-limit-per-minute", "2"]).await;
     let login = || {
