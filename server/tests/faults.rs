@@ -228,3 +228,20 @@ async fn faults_are_counted_in_metrics_as_their_outcome() {
         "{m}"
     );
 }
+
+/// Clients must fall back by status class for codes outside the contract; this fault lets
+/// their tests produce one.
+#[tokio::test]
+async fn problem_fault_answers_a_foreign_code_with_its_status() {
+    let s = server(&["--faults"]).await;
+    s.fault(Some("problem:507:disk_full"), Some("login")).await;
+    let a = s.login(DEMO_EMAIL, DEMO_PASSWORD).await;
+    let body = a.problem(507, "disk_full");
+    assert!(body["instance"].as_str().is_some_and(|i| !i.is_empty()));
+    for bad in ["problem:200:x", "problem:abc:x", "problem:401:Bad-Code", "problem:401:"] {
+        let refused = s
+            .admin_put("/_admin/faults", &json!({"fault": bad}))
+            .await;
+        refused.problem(422, "validation_failed");
+    }
+}
