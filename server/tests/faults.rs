@@ -238,10 +238,13 @@ async fn problem_fault_answers_a_foreign_code_with_its_status() {
     let a = s.login(DEMO_EMAIL, DEMO_PASSWORD).await;
     let body = a.problem(507, "disk_full");
     assert!(body["instance"].as_str().is_some_and(|i| !i.is_empty()));
-    for bad in ["problem:200:x", "problem:abc:x", "problem:401:Bad-Code", "problem:401:"] {
-        let refused = s
-            .admin_put("/_admin/faults", &json!({"fault": bad}))
-            .await;
+    for bad in [
+        "problem:200:x",
+        "problem:abc:x",
+        "problem:401:Bad-Code",
+        "problem:401:",
+    ] {
+        let refused = s.admin_put("/_admin/faults", &json!({"fault": bad})).await;
         refused.problem(422, "validation_failed");
     }
 }
