@@ -38,3 +38,8 @@ test-browser:
 deps:
 	cargo update --workspace --dry-run --verbose 2>&1 | grep -Ei 'behind|available|Updating' || echo "cargo: all dependencies at their latest compatible release"
 	npm outdated || true
+
+## Writes all copy (key, locale, text, where shown) to target/copy-export/copy.csv and copy.md.
+.PHONY: copy-export
+copy-export:
+	cargo run --quiet --example copy_export
