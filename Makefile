@@ -5,13 +5,18 @@ export TRUNK_SKIP_VERSION_CHECK := true
 PORT ?= 8080
 DATA_DIR ?= data
 
-.PHONY: setup demo build-demo test lint test-native test-browser deps
+.PHONY: setup demo build-demo embed test lint test-native test-browser deps
 
 setup:
 	@bash scripts/setup.sh
 
 build-demo: setup
 	trunk build --release
+	bash scripts/embed.sh
+
+## Release build of the embeddable files into dist/embed/ (stable names).
+embed: setup
+	bash scripts/embed.sh
 
 ## Builds the widget in release mode and serves the demo with the reference API.
 demo: build-demo
@@ -26,7 +31,7 @@ test: setup lint test-native test-browser
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p auth-widget --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy -p auth-widget --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 
 test-native:
 	cargo test --workspace

@@ -70,16 +70,28 @@ pub fn fill(
 ) -> String {
     let template = match text {
         Text::Plain(s) => s,
-        Text::Plural(forms) => {
-            let category = plural(n.unwrap_or(0));
-            forms
-                .iter()
-                .find(|(c, _)| *c == category)
-                .or_else(|| forms.iter().find(|(c, _)| *c == "other"))
-                .map(|(_, t)| *t)
-                .unwrap_or_default()
-        }
+        Text::Plural(forms) => pick(forms.iter().copied(), n, plural),
     };
+    interpolate(template, n, vars)
+}
+
+/// The form of a plural for `n`: its CLDR category, else `other`, else empty.
+pub fn pick<'a>(
+    forms: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    n: Option<u64>,
+    plural: &dyn Fn(u64) -> &'static str,
+) -> &'a str {
+    let category = plural(n.unwrap_or(0));
+    forms
+        .clone()
+        .find(|(c, _)| *c == category)
+        .or_else(|| forms.clone().find(|(c, _)| *c == "other"))
+        .map(|(_, t)| t)
+        .unwrap_or_default()
+}
+
+/// Replaces `{name}` with its value from `vars` (or `{n}` with `n`).
+pub fn interpolate(template: &str, n: Option<u64>, vars: &[(&str, &str)]) -> String {
     let n_text = n.map(|n| n.to_string());
     let mut out = String::with_capacity(template.len());
     let mut rest = template;

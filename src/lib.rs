@@ -16,6 +16,10 @@ pub mod validate;
 pub mod client;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(all(target_arch = "wasm32", feature = "demo"))]
+pub mod demo;
+#[cfg(target_arch = "wasm32")]
+pub mod embed;
 #[cfg(target_arch = "wasm32")]
 pub use components::AuthWidget;
 

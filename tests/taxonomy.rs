@@ -95,7 +95,7 @@ proptest! {
                 prop_assert_ne!(failure.kind, FailureKind::InvalidCredentials);
                 prop_assert_ne!(g.copy_kind, "invalid_credentials");
             }
-            if status < 400 || status >= 500 {
+            if !(400..500).contains(&status) {
                 prop_assert!(!g.copy_kind.starts_with("invalid_credentials"));
             }
             prop_assert!(g.countdown.is_none_or(|s| s <= 86_400));
@@ -307,7 +307,7 @@ fn copy_fills_variables_and_plurals() {
             &[("reference", "R-1")],
             &english_plural
         ),
-        "Reference: R-1"
+        "If you contact support, quote this reference: R-1"
     );
     assert_eq!(
         copy::text(en, "no.such.key", None, &[], &english_plural),

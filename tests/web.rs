@@ -8,6 +8,12 @@ mod support;
 #[path = "web/failures.rs"]
 mod failures;
 
+#[path = "web/form.rs"]
+mod form;
+
+#[path = "web/element.rs"]
+mod element;
+
 use auth_widget::validate::Mode;
 use support::{active, mount};
 use wasm_bindgen_test::*;

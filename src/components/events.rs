@@ -1,9 +1,74 @@
-//! DOM events the widget dispatches: bubbling and composed, never carrying a password.
+//! What the widget tells its host: DOM events (bubbling, composed), Leptos callbacks and
+//! telemetry beacons. None of them ever carries the password; only `auth-success` carries
+//! the email.
 
 use crate::guidance::Action;
 use crate::taxonomy::{Failure, Flow, Outcome, User};
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, Element};
+
+/// `auth-success`: a verified sign-in or sign-up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuccessDetail {
+    pub flow: Flow,
+    pub user: User,
+    /// The bearer token, when the server returns one.
+    pub access_token: Option<String>,
+}
+
+/// `auth-failure`: a failure shown to the person.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailureDetail {
+    pub flow: Flow,
+    pub kind: &'static str,
+    pub status: Option<u16>,
+    pub reference: Option<String>,
+}
+
+impl FailureDetail {
+    pub fn new(flow: Flow, f: &Failure) -> Self {
+        FailureDetail {
+            flow,
+            kind: f.kind.as_str(),
+            status: f.status,
+            reference: f.reference.clone(),
+        }
+    }
+}
+
+/// `auth-outcome`: every call, with its outcome and latency.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutcomeDetail {
+    pub flow: Flow,
+    /// `success` or the failure kind.
+    pub outcome: &'static str,
+    pub status: Option<u16>,
+    pub latency_ms: u32,
+}
+
+impl OutcomeDetail {
+    pub fn new(flow: Flow, outcome: &Outcome, latency_ms: u32) -> Self {
+        let (name, status) = match outcome {
+            Ok(_) => ("success", None),
+            Err(f) => (f.kind.as_str(), f.status),
+        };
+        OutcomeDetail {
+            flow,
+            outcome: name,
+            status,
+            latency_ms,
+        }
+    }
+
+    fn to_js(&self) -> JsValue {
+        object(&[
+            ("flow", self.flow.as_str().into()),
+            ("outcome", self.outcome.into()),
+            ("status", num(self.status)),
+            ("latency_ms", self.latency_ms.into()),
+        ])
+    }
+}
 
 fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     let obj = js_sys::Object::new();
@@ -17,6 +82,10 @@ fn opt(s: Option<&str>) -> JsValue {
     s.map(JsValue::from_str).unwrap_or(JsValue::NULL)
 }
 
+fn num(n: Option<u16>) -> JsValue {
+    n.map(JsValue::from).unwrap_or(JsValue::NULL)
+}
+
 fn dispatch(target: &Element, name: &str, detail: JsValue) {
     let init = CustomEventInit::new();
     init.set_bubbles(true);
@@ -27,64 +96,74 @@ fn dispatch(target: &Element, name: &str, detail: JsValue) {
     }
 }
 
-/// `auth-success`: flow, user, and the access token if the server gave one. The only
-/// event that carries the email.
-pub fn success(target: &Element, flow: Flow, user: &User, token: Option<&str>) {
+pub fn success(target: &Element, d: &SuccessDetail) {
     let user = object(&[
-        ("id", user.id.as_str().into()),
-        ("email", user.email.as_str().into()),
+        ("id", d.user.id.as_str().into()),
+        ("email", d.user.email.as_str().into()),
     ]);
     dispatch(
         target,
         "auth-success",
         object(&[
-            ("flow", flow.as_str().into()),
+            ("flow", d.flow.as_str().into()),
             ("user", user),
-            ("access_token", opt(token)),
+            ("access_token", opt(d.access_token.as_deref())),
         ]),
     );
 }
 
-/// `auth-failure`: flow, failure kind, HTTP status and reference id.
-pub fn failure(target: &Element, flow: Flow, failure: &Failure) {
+pub fn failure(target: &Element, d: &FailureDetail) {
     dispatch(
         target,
         "auth-failure",
         object(&[
-            ("flow", flow.as_str().into()),
-            ("kind", failure.kind.as_str().into()),
-            (
-                "status",
-                failure.status.map(JsValue::from).unwrap_or(JsValue::NULL),
-            ),
-            ("reference", opt(failure.reference.as_deref())),
+            ("flow", d.flow.as_str().into()),
+            ("kind", d.kind.into()),
+            ("status", num(d.status)),
+            ("reference", opt(d.reference.as_deref())),
         ]),
     );
 }
 
-/// `auth-outcome`: every attempt, with its outcome and latency.
-pub fn outcome(target: &Element, flow: Flow, outcome: &Outcome, latency_ms: u32) {
-    let name = match outcome {
-        Ok(_) => "success",
-        Err(f) => f.kind.as_str(),
-    };
-    dispatch(
-        target,
-        "auth-outcome",
-        object(&[
-            ("flow", flow.as_str().into()),
-            ("outcome", name.into()),
-            ("latency_ms", latency_ms.into()),
-        ]),
-    );
+pub fn outcome(target: &Element, d: &OutcomeDetail) {
+    dispatch(target, "auth-outcome", d.to_js());
 }
 
 /// `auth-action`: a next step the host page handles (resend verification, contact support).
-/// Carries the email so the host can resend; never the password.
+/// Carries the email so the host can act on it; never the password.
 pub fn action(target: &Element, action: Action, email: &str) {
     dispatch(
         target,
         "auth-action",
         object(&[("action", action.as_str().into()), ("email", email.into())]),
     );
+}
+
+/// Sends `{flow, outcome, status, latency_ms, widget_version}` to `url` with
+/// `navigator.sendBeacon`, falling back to `fetch` with `keepalive`.
+pub fn beacon(url: &str, d: &OutcomeDetail) {
+    let body = d.to_js();
+    let _ = js_sys::Reflect::set(&body, &"widget_version".into(), &crate::VERSION.into());
+    let Some(json) = js_sys::JSON::stringify(&body)
+        .ok()
+        .and_then(|s| s.as_string())
+    else {
+        return;
+    };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if window
+        .navigator()
+        .send_beacon_with_opt_str(url, Some(&json))
+        == Ok(true)
+    {
+        return;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    // web-sys has no setter for `keepalive`; it is a plain property of the init object.
+    let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
+    init.set_body(&JsValue::from_str(&json));
+    let _ = window.fetch_with_str_and_init(url, &init);
 }

@@ -1,12 +1,24 @@
-//! Copy in components: the pure [`copy`](crate::copy) tables with the browser's plural rules.
+//! Copy in components: the pure [`copy`](crate::copy) tables with the browser's plural
+//! rules, plus optional runtime overrides loaded from `copy-url` (designer preview).
 
 use crate::copy::{self, Locale};
-use wasm_bindgen::JsValue;
+use std::collections::HashMap;
+use std::sync::Arc;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A runtime override: plain text, or plural forms by CLDR category.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Override {
+    Plain(String),
+    Plural(Vec<(String, String)>),
+}
 
 /// The copy of one widget instance.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct I18n {
     pub locale: Locale,
+    /// Keys replaced at runtime by a `copy-url` file.
+    pub overrides: Option<Arc<HashMap<String, Override>>>,
 }
 
 /// The CLDR plural category of `n` in `locale`, from `Intl.PluralRules` (English rules if
@@ -24,8 +36,11 @@ fn plural_category(locale: Locale, n: u64) -> &'static str {
 impl I18n {
     /// The locale for a `locale` attribute, else the browser's languages, else English.
     pub fn negotiate(requested: Option<&str>) -> I18n {
-        if let Some(l) = requested.and_then(Locale::from_tag) {
-            return I18n { locale: l };
+        if let Some(locale) = requested.and_then(Locale::from_tag) {
+            return I18n {
+                locale,
+                overrides: None,
+            };
         }
         let languages: Vec<String> = web_sys::window()
             .map(|w| {
@@ -38,6 +53,7 @@ impl I18n {
             .unwrap_or_default();
         I18n {
             locale: Locale::negotiate(languages.iter().map(String::as_str)),
+            overrides: None,
         }
     }
 
@@ -49,10 +65,64 @@ impl I18n {
     /// Text for `key` with a number `n` (plural) and named variables.
     pub fn tv(&self, key: &str, n: Option<u64>, vars: &[(&str, &str)]) -> String {
         let locale = self.locale;
-        copy::text(locale, key, n, vars, &move |n| plural_category(locale, n))
+        let plural = move |n| plural_category(locale, n);
+        match self.overrides.as_ref().and_then(|o| o.get(key)) {
+            Some(Override::Plain(t)) => copy::interpolate(t, n, vars),
+            Some(Override::Plural(forms)) => {
+                let forms = forms.iter().map(|(c, t)| (c.as_str(), t.as_str()));
+                copy::interpolate(copy::pick(forms, n, &plural), n, vars)
+            }
+            None => copy::text(locale, key, n, vars, &plural),
+        }
     }
 
     pub fn dir(&self) -> &'static str {
         if self.locale.is_rtl() { "rtl" } else { "ltr" }
     }
+}
+
+/// Reads a `copy-url` JSON object of `{"key": "text" | {"one": …, "other": …}}`. Keys the
+/// widget does not know are left out and named in one console warning.
+pub fn parse_overrides(json: &str) -> Option<HashMap<String, Override>> {
+    let value = js_sys::JSON::parse(json).ok()?;
+    let object: js_sys::Object = value.dyn_into().ok()?;
+    let mut out = HashMap::new();
+    let mut unknown = Vec::new();
+    for entry in js_sys::Object::entries(&object).iter() {
+        let pair: js_sys::Array = entry.unchecked_into();
+        let Some(key) = pair.get(0).as_string() else {
+            continue;
+        };
+        let value = pair.get(1);
+        let parsed = if let Some(text) = value.as_string() {
+            Some(Override::Plain(text))
+        } else if let Ok(forms) = value.dyn_into::<js_sys::Object>() {
+            let forms: Vec<(String, String)> = js_sys::Object::entries(&forms)
+                .iter()
+                .filter_map(|f| {
+                    let f: js_sys::Array = f.unchecked_into();
+                    Some((f.get(0).as_string()?, f.get(1).as_string()?))
+                })
+                .collect();
+            Some(Override::Plural(forms))
+        } else {
+            None
+        };
+        match parsed {
+            Some(o) if copy::vars(&key).is_some() => {
+                out.insert(key, o);
+            }
+            _ => unknown.push(key),
+        }
+    }
+    if !unknown.is_empty() {
+        web_sys::console::warn_1(
+            &format!(
+                "<auth-widget> copy-url: unknown keys ignored: {}",
+                unknown.join(", ")
+            )
+            .into(),
+        );
+    }
+    Some(out)
 }

@@ -1,10 +1,11 @@
 //! `AuthWidget`: login, sign-up and password-reset request in one form.
 
 use super::banner::{FailureBanner, Notice, SuccessBanner};
-use super::events;
+use super::events::{self, FailureDetail, OutcomeDetail, SuccessDetail};
 use super::fields::{EmailField, PasswordField};
-use super::i18n::I18n;
+use super::i18n::{I18n, Override, parse_overrides};
 use super::status::StatusBanner;
+use super::theme::Theme;
 use crate::client::{ApiClient, Called, credentials_body};
 use crate::guidance::{Action, GuideOptions, guide};
 use crate::taxonomy::{Failure, FailureKind, FieldError, Flow, Success};
@@ -14,6 +15,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
+
+/// Loads a copy override file (`copy-url`).
+async fn fetch_overrides(url: &str) -> Option<std::collections::HashMap<String, Override>> {
+    let resp = gloo_net::http::Request::get(url).send().await.ok()?;
+    if !resp.ok() {
+        return None;
+    }
+    parse_overrides(&resp.text().await.ok()?)
+}
 
 static INSTANCES: AtomicUsize = AtomicUsize::new(0);
 
@@ -39,7 +49,7 @@ pub fn AuthWidget(
     mode: Mode,
     /// A BCP 47 locale tag; default follows the browser's languages, English fallback.
     #[prop(optional, into)]
-    locale: Option<String>,
+    locale: MaybeProp<String>,
     /// Milliseconds to wait for an answer before showing a timeout.
     #[prop(default = DEFAULT_TIMEOUT_MS)]
     timeout_ms: u32,
@@ -48,18 +58,51 @@ pub fn AuthWidget(
     enumeration_safe: bool,
     /// Where the service status comes from; default `{api_base}/status`, `Some("none")` turns it off.
     #[prop(optional, into)]
-    status_url: Option<String>,
+    status_url: MaybeProp<String>,
     /// Sign-up minimum password length in code points.
     #[prop(default = DEFAULT_MIN_PASSWORD)]
     min_password: u32,
+    /// `Auto` follows `prefers-color-scheme`; `Light` or `Dark` override it.
+    #[prop(optional)]
+    theme: Theme,
+    /// When set, each outcome is sent here with `navigator.sendBeacon` (no credentials in it).
+    #[prop(optional, into)]
+    telemetry_url: MaybeProp<String>,
+    /// A JSON file of `{"key": "text"}` that overrides copy at runtime (designer preview).
+    #[prop(optional, into)]
+    copy_url: MaybeProp<String>,
+    /// The element events are dispatched on (the `<auth-widget>` host); default the widget root.
+    #[prop(optional)]
+    host: Option<web_sys::Element>,
+    /// Called after a verified sign-in or sign-up.
+    #[prop(optional)]
+    on_success: Option<Callback<SuccessDetail>>,
+    /// Called for every failure shown.
+    #[prop(optional)]
+    on_failure: Option<Callback<FailureDetail>>,
+    /// Called for every call's outcome, with its latency.
+    #[prop(optional)]
+    on_outcome: Option<Callback<OutcomeDetail>>,
 ) -> impl IntoView {
     let id = StoredValue::new(format!("aw{}", INSTANCES.fetch_add(1, Ordering::Relaxed)));
-    let i18n = Signal::stored(I18n::negotiate(locale.as_deref()));
+    let i18n_state = RwSignal::new(I18n::negotiate(locale.get_untracked().as_deref()));
+    let i18n: Signal<I18n> = i18n_state.into();
+    if let Some(url) = copy_url.get_untracked() {
+        spawn_local(async move {
+            match fetch_overrides(&url).await {
+                Some(o) => i18n_state.update(|i| i.overrides = Some(std::sync::Arc::new(o))),
+                None => web_sys::console::warn_1(
+                    &format!("<auth-widget> copy-url: could not load {url}; using built-in copy")
+                        .into(),
+                ),
+            }
+        });
+    }
     let client = ApiClient {
         base: api_base.trim_end_matches('/').to_string(),
         timeout: Duration::from_millis(u64::from(timeout_ms)),
     };
-    let status_url = match status_url.as_deref() {
+    let status_url = match status_url.get_untracked().as_deref() {
         Some("none") => None,
         Some(url) => Some(url.to_string()),
         None => Some(format!("{}/status", client.base)),
@@ -77,6 +120,12 @@ pub fn AuthWidget(
     let countdown_timer: StoredValue<Option<IntervalHandle>> = StoredValue::new(None);
     let last_flow = StoredValue::new(Flow::Login);
     let root: NodeRef<html::Div> = NodeRef::new();
+    let host = StoredValue::new_local(host);
+    let target = move || -> Option<web_sys::Element> {
+        host.get_value()
+            .or_else(|| root.get_untracked().map(Into::into))
+    };
+    let telemetry_url = StoredValue::new(telemetry_url.get_untracked());
     let banner: NodeRef<html::Div> = NodeRef::new();
 
     let stop_countdown = move || {
@@ -123,16 +172,27 @@ pub fn AuthWidget(
             password.set(String::new()); // STANDARDS 15: keep the email, clear the password
         }
         field_errors.set(failure.field_errors.clone());
-        if let Some(el) = root.get_untracked() {
-            events::failure(&el, flow, &failure);
+        let detail = FailureDetail::new(flow, &failure);
+        if let Some(el) = target() {
+            events::failure(&el, &detail);
+        }
+        if let Some(cb) = on_failure {
+            cb.run(detail);
         }
         notice.set(Some(Notice::Failure(g, failure.field_errors)));
         focus_banner();
     };
 
     let report = move |flow: Flow, called: &Called| {
-        if let Some(el) = root.get_untracked() {
-            events::outcome(&el, flow, &called.outcome, called.latency_ms);
+        let detail = OutcomeDetail::new(flow, &called.outcome, called.latency_ms);
+        if let Some(el) = target() {
+            events::outcome(&el, &detail);
+        }
+        if let Some(url) = telemetry_url.get_value() {
+            events::beacon(&url, &detail);
+        }
+        if let Some(cb) = on_outcome {
+            cb.run(detail);
         }
     };
 
@@ -167,11 +227,8 @@ pub fn AuthWidget(
                 };
                 pending.set(false);
                 match result {
-                    Ok((Success::SignedIn { user, .. }, token)) => {
+                    Ok((Success::SignedIn { user, .. }, access_token)) => {
                         password.set(String::new());
-                        if let Some(el) = root.get_untracked() {
-                            events::success(&el, flow, &user, token.as_deref());
-                        }
                         let kind = if flow == Flow::Signup {
                             "signup"
                         } else {
@@ -179,8 +236,19 @@ pub fn AuthWidget(
                         };
                         notice.set(Some(Notice::Success {
                             kind,
-                            email: user.email,
+                            email: user.email.clone(),
                         }));
+                        let detail = SuccessDetail {
+                            flow,
+                            user,
+                            access_token,
+                        };
+                        if let Some(el) = target() {
+                            events::success(&el, &detail);
+                        }
+                        if let Some(cb) = on_success {
+                            cb.run(detail);
+                        }
                     }
                     Ok((Success::VerifyEmail, _)) => {
                         password.set(String::new());
@@ -249,7 +317,7 @@ pub fn AuthWidget(
             Action::SignInInstead => switch_mode(Mode::Login),
             Action::CreateAccount => switch_mode(Mode::Signup),
             Action::ResendVerification | Action::ContactSupport => {
-                if let Some(el) = root.get_untracked() {
+                if let Some(el) = target() {
                     events::action(&el, a, &email.get_untracked());
                 }
             }
@@ -321,7 +389,8 @@ pub fn AuthWidget(
     let is_reset = move || mode.get() == Mode::Reset;
 
     view! {
-        <div class="aw-widget" data-mode=move || mode.get().as_str() dir=move || i18n.get().dir()
+        <div class="aw-widget" data-mode=move || mode.get().as_str() data-theme=theme.attr()
+            dir=move || i18n.get().dir()
             lang=move || i18n.get().locale.tag() node_ref=root>
             {status_url.map(|url| view! { <StatusBanner url=url i18n=i18n /> })}
             <h2 class="aw-widget__title">{move || i18n.get().t(&mode_key("title"))}</h2>

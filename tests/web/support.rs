@@ -31,7 +31,23 @@ pub fn mount(mode: Mode) -> Mounted {
     mount_with(mode, api_base(), 15_000, true)
 }
 
+/// Mounts with the default status URL (`{api}/status`), so the status banner is live.
+pub fn mount_with_status(mode: Mode) -> Mounted {
+    mount_inner(mode, api_base(), 15_000, true, None)
+}
+
 pub fn mount_with(mode: Mode, api: String, timeout_ms: u32, enumeration_safe: bool) -> Mounted {
+    mount_inner(mode, api, timeout_ms, enumeration_safe, Some("none"))
+}
+
+fn mount_inner(
+    mode: Mode,
+    api: String,
+    timeout_ms: u32,
+    enumeration_safe: bool,
+    status_url: Option<&'static str>,
+) -> Mounted {
+    let status_url = status_url.map(str::to_string);
     let doc = document();
     let root: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
     doc.body().unwrap().append_child(&root).unwrap();
@@ -42,7 +58,7 @@ pub fn mount_with(mode: Mode, api: String, timeout_ms: u32, enumeration_safe: bo
                 mode=mode
                 locale="en"
                 timeout_ms=timeout_ms
-                status_url="none"
+                status_url=status_url
                 enumeration_safe=enumeration_safe
             />
         }
@@ -162,4 +178,48 @@ pub fn set_online(online: bool) {
         .unwrap()
         .dispatch_event(&web_sys::Event::new(name).unwrap())
         .unwrap();
+}
+
+/// Sets the reference server's service status (`PUT /_admin/status`).
+pub async fn set_status(state: &str, message: Option<&str>) {
+    let body = js_sys::Object::new();
+    js_sys::Reflect::set(&body, &"state".into(), &state.into()).unwrap();
+    if let Some(m) = message {
+        js_sys::Reflect::set(&body, &"message".into(), &m.into()).unwrap();
+    }
+    let json = js_sys::JSON::stringify(&body).unwrap().as_string().unwrap();
+    let url = format!("{}/_admin/status", api_base().trim_end_matches("/auth"));
+    let resp = gloo_net::http::Request::put(&url)
+        .header("Content-Type", "application/json")
+        .body(json)
+        .unwrap()
+        .send()
+        .await
+        .expect("reference server reachable");
+    assert!(resp.ok(), "server refused status {state}");
+}
+
+/// How many requests this page has made to a URL ending in `suffix` (Resource Timing).
+pub fn requests_to(suffix: &str) -> usize {
+    let entries = web_sys::window()
+        .unwrap()
+        .performance()
+        .unwrap()
+        .get_entries_by_type("resource");
+    entries
+        .iter()
+        .filter_map(|e| js_sys::Reflect::get(&e, &"name".into()).ok()?.as_string())
+        .filter(|name| name.ends_with(suffix))
+        .count()
+}
+
+/// Waits until the page has made `n` requests to `suffix`.
+pub async fn wait_for_requests(suffix: &str, n: usize) {
+    for _ in 0..500 {
+        if requests_to(suffix) >= n {
+            return;
+        }
+        sleep_ms(20).await;
+    }
+    panic!("timed out waiting for {n} requests to {suffix}");
 }

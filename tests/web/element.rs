@@ -1,0 +1,285 @@
+//! `<auth-widget>`: attributes, events on the element, re-render, disposal, bad values,
+//! several instances, and telemetry beacons that never carry credentials.
+
+use super::support::*;
+use leptos::prelude::document;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::{Element, HtmlElement};
+
+const DEMO_EMAIL: &str = "demo@example.com";
+const SECRET: &str = "an-unmistakable-secret-9f3";
+
+/// An `<auth-widget>` in the page, removed on drop.
+struct Host(HtmlElement);
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        self.0.remove();
+    }
+}
+
+impl Host {
+    fn new(attrs: &[(&str, &str)]) -> Host {
+        auth_widget::embed::define();
+        let el: HtmlElement = document()
+            .create_element("auth-widget")
+            .unwrap()
+            .unchecked_into();
+        el.set_attribute("api-base", &api_base()).unwrap();
+        el.set_attribute("status-url", "none").unwrap();
+        el.set_attribute("locale", "en").unwrap();
+        for (k, v) in attrs {
+            el.set_attribute(k, v).unwrap();
+        }
+        document().body().unwrap().append_child(&el).unwrap();
+        Host(el)
+    }
+
+    fn find(&self, selector: &str) -> Option<Element> {
+        self.0.query_selector(selector).unwrap()
+    }
+
+    async fn wait_for(&self, selector: &str) -> Element {
+        for _ in 0..500 {
+            if let Some(el) = self.find(selector) {
+                return el;
+            }
+            sleep_ms(20).await;
+        }
+        panic!("timed out waiting for `{selector}`");
+    }
+
+    fn type_into(&self, selector: &str, text: &str) {
+        let input: web_sys::HtmlInputElement = self.find(selector).unwrap().unchecked_into();
+        input.set_value(text);
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+    }
+
+    fn submit(&self) {
+        self.find("button[type=submit]")
+            .unwrap()
+            .unchecked_into::<HtmlElement>()
+            .click();
+    }
+
+    /// Records the JSON of every `name` event's detail dispatched on the element itself.
+    fn record(&self, name: &str) -> Rc<RefCell<Vec<String>>> {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let sink = seen.clone();
+        let host = self.0.clone();
+        let cb = Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |ev: web_sys::CustomEvent| {
+            assert!(
+                ev.bubbles() && ev.composed(),
+                "events bubble and are composed"
+            );
+            let on_host = ev
+                .current_target()
+                .and_then(|t| t.dyn_into::<HtmlElement>().ok());
+            assert_eq!(on_host.as_ref(), Some(&host));
+            sink.borrow_mut().push(
+                js_sys::JSON::stringify(&ev.detail())
+                    .unwrap()
+                    .as_string()
+                    .unwrap(),
+            );
+        });
+        self.0
+            .add_event_listener_with_callback(name, cb.as_ref().unchecked_ref())
+            .unwrap();
+        cb.forget();
+        seen
+    }
+}
+
+/// Replaces `console.error` for the rest of the test run with a recorder.
+fn capture_console_errors() -> Rc<RefCell<Vec<String>>> {
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let sink = seen.clone();
+    let cb = Closure::<dyn Fn(JsValue)>::new(move |v: JsValue| {
+        sink.borrow_mut().push(v.as_string().unwrap_or_default());
+    });
+    let console = js_sys::Reflect::get(&js_sys::global(), &"console".into()).unwrap();
+    js_sys::Reflect::set(&console, &"error".into(), cb.as_ref()).unwrap();
+    cb.forget();
+    seen
+}
+
+#[wasm_bindgen_test]
+async fn element_renders_the_form_and_dispatches_events_on_itself_without_the_password() {
+    let host = Host::new(&[]);
+    let failures = host.record("auth-failure");
+    let outcomes = host.record("auth-outcome");
+    host.wait_for("input[name=email]").await;
+    host.type_into("input[name=email]", DEMO_EMAIL);
+    host.type_into("input[name=password]", SECRET);
+    host.submit();
+    host.wait_for("[data-failure=invalid_credentials]").await;
+    let failures = failures.borrow();
+    assert_eq!(failures.len(), 1);
+    assert!(
+        failures[0].contains("\"kind\":\"invalid_credentials\""),
+        "{}",
+        failures[0]
+    );
+    assert!(failures[0].contains("\"status\":401"));
+    let outcomes = outcomes.borrow();
+    assert!(outcomes[0].contains("\"latency_ms\""), "{}", outcomes[0]);
+    for detail in failures.iter().chain(outcomes.iter()) {
+        assert!(
+            !detail.contains(SECRET),
+            "no event carries the password: {detail}"
+        );
+        assert!(
+            !detail.contains(DEMO_EMAIL),
+            "only auth-success carries the email: {detail}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn success_event_carries_the_user_and_never_the_password() {
+    let host = Host::new(&[]);
+    let successes = host.record("auth-success");
+    host.wait_for("input[name=email]").await;
+    host.type_into("input[name=email]", DEMO_EMAIL);
+    host.type_into("input[name=password]", "correct horse battery staple");
+    host.submit();
+    host.wait_for("[data-outcome=login]").await;
+    let s = successes.borrow();
+    assert_eq!(s.len(), 1);
+    assert!(
+        s[0].contains(DEMO_EMAIL) && s[0].contains("\"flow\":\"login\""),
+        "{}",
+        s[0]
+    );
+    assert!(
+        !s[0].contains("correct horse"),
+        "no password in auth-success"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn changing_an_attribute_re_renders() {
+    let host = Host::new(&[("mode", "login")]);
+    let password = host.wait_for("input[name=password]").await;
+    assert_eq!(
+        password.get_attribute("autocomplete").as_deref(),
+        Some("current-password")
+    );
+    host.0.set_attribute("mode", "signup").unwrap();
+    host.wait_for("input[autocomplete=new-password]").await;
+    host.0.set_attribute("theme", "dark").unwrap();
+    host.wait_for(".aw-widget[data-theme=dark]").await;
+}
+
+#[wasm_bindgen_test]
+async fn bad_attribute_values_log_a_clear_error_and_fall_back_to_safe_defaults() {
+    let errors = capture_console_errors();
+    let host = Host::new(&[
+        ("mode", "sideways"),
+        ("timeout-ms", "soon"),
+        ("theme", "neon"),
+    ]);
+    host.0
+        .set_attribute("api-base", "javascript:alert(1)")
+        .unwrap();
+    let password = host.wait_for("input[name=password]").await;
+    assert_eq!(
+        password.get_attribute("autocomplete").as_deref(),
+        Some("current-password"),
+        "mode falls back to login"
+    );
+    let errors = errors.borrow().join("\n");
+    for attr in [
+        "mode=\"sideways\"",
+        "timeout-ms=\"soon\"",
+        "theme=\"neon\"",
+        "api-base=\"javascript:alert(1)\"",
+    ] {
+        assert!(errors.contains(attr), "console names {attr}: {errors}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn removing_the_element_disposes_its_widget() {
+    let host = Host::new(&[]);
+    host.wait_for("input[name=email]").await;
+    let before = auth_widget::embed::mounted_count();
+    host.0.remove();
+    assert_eq!(auth_widget::embed::mounted_count(), before - 1);
+    assert!(host.find("form").is_none(), "the widget's DOM is gone");
+}
+
+#[wasm_bindgen_test]
+async fn two_instances_on_one_page_work_independently() {
+    let a = Host::new(&[]);
+    let b = Host::new(&[("mode", "signup")]);
+    a.wait_for("input[name=email]").await;
+    b.wait_for("input[name=email]").await;
+    a.submit();
+    a.wait_for("[data-failure=validation_failed]").await;
+    assert!(
+        b.find("[data-failure]").is_none(),
+        "the other instance is untouched"
+    );
+    let ids: Vec<String> = [&a, &b]
+        .iter()
+        .map(|h| h.find("input[name=email]").unwrap().id())
+        .collect();
+    assert_ne!(ids[0], ids[1], "ids are unique per instance");
+}
+
+#[wasm_bindgen_test]
+async fn telemetry_beacons_carry_only_the_outcome() {
+    // Record what the widget hands to sendBeacon.
+    let sent = Rc::new(RefCell::new(Vec::<(String, String)>::new()));
+    let sink = sent.clone();
+    let recorder =
+        Closure::<dyn Fn(String, String) -> bool>::new(move |url: String, body: String| {
+            sink.borrow_mut().push((url, body));
+            true
+        });
+    let navigator = web_sys::window().unwrap().navigator();
+    let descriptor = js_sys::Object::new();
+    js_sys::Reflect::set(&descriptor, &"value".into(), recorder.as_ref()).unwrap();
+    js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+    js_sys::Object::define_property(&navigator, &"sendBeacon".into(), &descriptor);
+    recorder.forget();
+
+    let telemetry = format!("{}/telemetry", api_base());
+    let host = Host::new(&[("telemetry-url", &telemetry)]);
+    host.wait_for("input[name=email]").await;
+    host.type_into("input[name=email]", DEMO_EMAIL);
+    host.type_into("input[name=password]", SECRET);
+    host.submit();
+    host.wait_for("[data-failure=invalid_credentials]").await;
+    js_sys::Reflect::delete_property(&navigator, &"sendBeacon".into()).unwrap();
+
+    let sent = sent.borrow();
+    assert_eq!(sent.len(), 1, "one beacon per call");
+    let (url, body) = &sent[0];
+    assert_eq!(url, &telemetry);
+    let parsed = js_sys::JSON::parse(body).unwrap();
+    let keys: Vec<String> = js_sys::Object::keys(parsed.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
+    assert_eq!(
+        keys,
+        ["flow", "outcome", "status", "latency_ms", "widget_version"]
+    );
+    assert!(
+        body.contains("\"outcome\":\"invalid_credentials\""),
+        "{body}"
+    );
+    assert!(
+        !body.contains(SECRET) && !body.contains(DEMO_EMAIL),
+        "no credentials in telemetry: {body}"
+    );
+}

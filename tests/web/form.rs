@@ -1,0 +1,226 @@
+//! The form's own behaviour: client-side checks, double-submit protection, show/hide,
+//! Caps Lock, the service status banner, sign-up, reset and retry.
+
+use super::support::*;
+use auth_widget::validate::Mode;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::{HtmlButtonElement, KeyboardEvent, KeyboardEventInit};
+
+const DEMO_EMAIL: &str = "demo@example.com";
+const DEMO_PASSWORD: &str = "correct horse battery staple";
+
+fn fresh_email() -> String {
+    format!("form-{}@example.com", js_sys::Math::random().to_bits())
+}
+
+#[wasm_bindgen_test]
+async fn empty_submit_shows_a_focused_summary_linking_to_each_field_and_sends_nothing() {
+    let before = requests_to("/auth/login");
+    let w = mount(Mode::Login);
+    w.click("button[type=submit]");
+    let summary = w.wait_for("[data-failure=validation_failed]").await;
+    w.wait_until("the summary has focus (STANDARDS 10)", 2, |_| {
+        active().as_ref() == Some(&summary)
+    })
+    .await;
+    assert!(summary.query_selector("[role=alert]").unwrap().is_some());
+    for field in ["email", "password"] {
+        let input = w.input(&format!("input[name={field}]"));
+        let link = summary
+            .query_selector(&format!("a[href='#{}']", input.id()))
+            .unwrap();
+        assert!(link.is_some(), "summary links to the {field} field");
+        // STANDARDS 11
+        assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+        let described = input
+            .get_attribute("aria-describedby")
+            .expect("describedby");
+        let error = w.get(&format!("[id='{}']", described.split(' ').next().unwrap()));
+        assert!(
+            error.text_content().unwrap().starts_with("Error:"),
+            "error text starts with a hidden Error:"
+        );
+    }
+    assert_eq!(
+        requests_to("/auth/login"),
+        before,
+        "client-side checks send no request"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn malformed_email_is_named_in_the_summary() {
+    let w = mount(Mode::Login);
+    w.type_into("input[name=email]", "name.example.com");
+    w.type_into("input[name=password]", "whatever");
+    w.click("button[type=submit]");
+    let summary = w.wait_for("[data-failure=validation_failed]").await;
+    assert!(
+        summary.text_content().unwrap().contains("name@example.com"),
+        "the malformed-email message gives an example"
+    );
+    assert!(
+        !w.input("input[name=password]")
+            .has_attribute("aria-invalid")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn rapid_clicks_and_enter_presses_send_exactly_one_request() {
+    set_fault(Some("slow:600"), Some("login")).await;
+    let before = requests_to("/auth/login");
+    let w = mount(Mode::Login);
+    w.type_into("input[name=email]", DEMO_EMAIL);
+    w.type_into("input[name=password]", DEMO_PASSWORD);
+    let form: web_sys::HtmlFormElement = w.get("form").unchecked_into();
+    for _ in 0..10 {
+        w.click("button[type=submit]");
+        let _ = form.request_submit();
+    }
+    w.wait_for("[data-outcome=login]").await;
+    set_fault(None, None).await;
+    wait_for_requests("/auth/login", before + 1).await;
+    assert_eq!(
+        requests_to("/auth/login"),
+        before + 1,
+        "exactly one login request"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn show_password_toggles_type_and_name_and_submit_hides_it_again() {
+    let w = mount(Mode::Login);
+    let toggle: HtmlButtonElement = w.get(".aw-password__toggle").unchecked_into();
+    let password = w.input("input[name=password]");
+    toggle.click();
+    w.wait_until("the password is shown", 2, |_| password.type_() == "text")
+        .await;
+    assert_eq!(toggle.text_content().unwrap(), "Hide password");
+    w.type_into("input[name=email]", "");
+    w.click("button[type=submit]");
+    w.wait_until("submit hides the password (STANDARDS 5)", 2, |_| {
+        password.type_() == "password"
+    })
+    .await;
+    assert_eq!(toggle.text_content().unwrap(), "Show password");
+}
+
+#[wasm_bindgen_test]
+async fn caps_lock_shows_a_hint_linked_to_the_password_field() {
+    let w = mount(Mode::Login);
+    let password = w.input("input[name=password]");
+    let init = KeyboardEventInit::new();
+    init.set_key("A");
+    init.set_modifier_caps_lock(true);
+    password
+        .dispatch_event(
+            &KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+        )
+        .unwrap();
+    let hint = w.wait_for(".aw-field__caps").await;
+    assert_eq!(hint.text_content().unwrap(), "Caps Lock is on");
+    let described = password
+        .get_attribute("aria-describedby")
+        .unwrap_or_default();
+    assert!(
+        described.split(' ').any(|id| id == hint.id()),
+        "STANDARDS 8: the hint is announced"
+    );
+    init.set_modifier_caps_lock(false);
+    password
+        .dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keyup", &init).unwrap())
+        .unwrap();
+    w.wait_until("the hint goes away", 2, |w| {
+        w.find(".aw-field__caps").is_none()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn service_status_is_shown_before_any_attempt_and_its_message_is_text() {
+    let payload = "<img src=x id=xss-probe onerror=\"document.title='pwned'\">Database upgrade";
+    set_status("outage", Some(payload)).await;
+    let w = mount_with_status(Mode::Login);
+    let banner = w.wait_for("[data-status=outage]").await;
+    set_status("operational", None).await;
+    assert!(banner.closest("[role=status]").unwrap().is_some());
+    assert!(
+        banner.text_content().unwrap().contains(payload),
+        "STANDARDS 19: rendered as text"
+    );
+    assert!(
+        w.find("#xss-probe").is_none() && w.find("img").is_none(),
+        "no element from the message"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn signup_with_a_new_email_signs_in_after_the_session_check() {
+    let w = mount(Mode::Signup);
+    assert_eq!(
+        w.input("input[name=password]")
+            .get_attribute("autocomplete")
+            .as_deref(),
+        Some("new-password")
+    );
+    assert_eq!(
+        w.input("input[name=email]")
+            .get_attribute("autocomplete")
+            .as_deref(),
+        Some("email")
+    );
+    let email = fresh_email();
+    w.type_into("input[name=email]", &email);
+    w.type_into(
+        "input[name=password]",
+        " a long passphrase with ünïcödé 🔑 ",
+    );
+    w.click("button[type=submit]");
+    let banner = w.wait_for("[data-outcome=signup]").await;
+    assert!(banner.text_content().unwrap().contains(&email));
+}
+
+#[wasm_bindgen_test]
+async fn short_signup_password_is_caught_before_sending_and_states_the_minimum() {
+    let w = mount(Mode::Signup);
+    w.type_into("input[name=email]", &fresh_email());
+    w.type_into("input[name=password]", "🔑🔑🔑");
+    w.click("button[type=submit]");
+    let summary = w.wait_for("[data-failure=validation_failed]").await;
+    assert!(
+        summary.text_content().unwrap().contains('8'),
+        "STANDARDS 9: the message states the number"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn forgot_password_always_confirms_the_same_way() {
+    for email in [DEMO_EMAIL.to_string(), fresh_email()] {
+        let w = mount(Mode::Login);
+        w.click("[data-action=forgot_password]");
+        w.wait_until("the password field goes away", 2, |w| {
+            w.find("input[name=password]").is_none()
+        })
+        .await;
+        w.type_into("input[name=email]", &email);
+        w.click("button[type=submit]");
+        let banner = w.wait_for("[data-outcome=reset]").await;
+        assert!(banner.text_content().unwrap().contains(&email));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn timeout_offers_retry_which_sends_again_and_succeeds() {
+    set_fault(Some("slow:3000"), Some("login")).await;
+    let w = mount_with(Mode::Login, api_base(), 500, true);
+    w.type_into("input[name=email]", DEMO_EMAIL);
+    w.type_into("input[name=password]", DEMO_PASSWORD);
+    w.click("button[type=submit]");
+    w.wait_for("[data-failure=timeout]").await;
+    set_fault(None, None).await;
+    // The password was cleared; type it again, then use the banner's retry.
+    w.type_into("input[name=password]", DEMO_PASSWORD);
+    w.click("[data-failure=timeout] [data-action=retry]");
+    w.wait_for("[data-outcome=login]").await;
+}
