@@ -152,6 +152,7 @@ pub fn router(state: Shared) -> Router {
         .merge(api)
         .route("/auth/openapi.json", axum::routing::get(ops::openapi_json))
         .route("/metrics", axum::routing::get(ops::metrics))
+        .route("/copy/{file}", axum::routing::get(crate::copy::locale_json))
         .route("/dashboard", axum::routing::get(ops::dashboard))
         .merge(admin::router(state.clone()))
         .method_not_allowed_fallback(|| async { Problem::new(Code::MethodNotAllowed) });

@@ -22,6 +22,11 @@ pub struct Cli {
     #[arg(long, value_name = "DIR")]
     pub static_dir: Option<PathBuf>,
 
+    /// Serve `GET /copy/{locale}.json` from the locale files in DIR, re-read on every request
+    /// (live copy preview for designers).
+    #[arg(long, value_name = "DIR")]
+    pub locales_dir: Option<PathBuf>,
+
     /// Create demo@example.com (password `correct horse battery staple`, verified) if absent.
     #[arg(long)]
     pub seed_demo_user: bool,

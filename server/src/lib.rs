@@ -5,6 +5,7 @@ pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod copy;
 pub mod db;
 pub mod faults;
 pub mod input;

@@ -591,3 +591,26 @@ async fn rate_limit_is_per_client_address() {
         401
     );
 }
+
+/// Designers preview copy live: the locale file is re-read on every request.
+#[tokio::test]
+async fn copy_json_serves_the_locale_file_live_as_flat_keys() {
+    let dir = std::env::temp_dir().join(format!("aw-locales-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("en.toml");
+    std::fs::write(&file, "[form]\nemail_label = \"Email\"\n[failure]\ncountdown = { one = \"{n} s\", other = \"{n} s\" }\n").unwrap();
+    let s = server(&["--locales-dir", dir.to_str().unwrap()]).await;
+    let a = s.get("/copy/en.json").await;
+    assert_eq!(a.status, 200);
+    let body = a.json();
+    assert_eq!(body["form.email_label"], "Email");
+    assert_eq!(body["failure.countdown"]["one"], "{n} s");
+    std::fs::write(&file, "[form]\nemail_label = \"Your email\"\n").unwrap();
+    assert_eq!(
+        s.get("/copy/en.json").await.json()["form.email_label"],
+        "Your email"
+    );
+    assert_eq!(s.get("/copy/xx.json").await.status, 404);
+    assert_eq!(s.get("/copy/..%2Fsecret.json").await.status, 404);
+    std::fs::remove_dir_all(&dir).ok();
+}
