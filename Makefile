@@ -5,13 +5,14 @@ export TRUNK_SKIP_VERSION_CHECK := true
 PORT ?= 8080
 DATA_DIR ?= data
 
-.PHONY: setup demo build-demo embed test lint test-native test-browser deps
+.PHONY: setup demo gallery build-demo embed test lint test-native test-browser deps
 
 setup:
 	@bash scripts/setup.sh
 
 build-demo: setup
 	trunk build --release
+	cp dist/index.html dist/gallery.html
 	bash scripts/embed.sh
 
 ## Release build of the embeddable files into dist/embed/ (stable names).
@@ -22,8 +23,17 @@ embed: setup
 demo: build-demo
 	cargo build --release -p auth-server
 	@echo "Demo: http://127.0.0.1:$(PORT)  (account: demo@example.com / correct horse battery staple)"
-	target/release/auth-server --addr 127.0.0.1:$(PORT) --db $(DATA_DIR)/demo.db \
-	  --static-dir dist --seed-demo-user --faults
+	@echo "Gallery of every state: http://127.0.0.1:$(PORT)/gallery.html"
+	$(SERVE)
+
+SERVE = target/release/auth-server --addr 127.0.0.1:$(PORT) --db $(DATA_DIR)/demo.db \
+	  --static-dir dist --locales-dir locales --seed-demo-user --faults
+
+## The gallery alone: every state in every locale, with live copy from locales/.
+gallery: build-demo
+	cargo build --release -p auth-server
+	@echo "Gallery: http://127.0.0.1:$(PORT)/gallery.html  (edit locales/*.toml, then reload)"
+	$(SERVE)
 
 ## Every check: format, lints (host and wasm32), native and server tests, browser tests.
 test: setup lint test-native test-browser

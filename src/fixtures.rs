@@ -2,8 +2,8 @@
 //! server reproduces it, and what the widget must show. It drives the native mapping tests,
 //! the browser tests and the gallery, so they cannot drift apart.
 
-use crate::guidance::{Action, Focus, Role, Tone};
-use crate::taxonomy::{FailureKind, Flow};
+use crate::guidance::{Action, Focus, Guidance, GuideOptions, Role, Tone, guide};
+use crate::taxonomy::{FailureKind, Flow, Outcome, Response, Transport, classify};
 
 /// How the call ends in this fixture.
 #[derive(Clone, Copy, Debug)]
@@ -412,3 +412,41 @@ pub const FIXTURES: &[Fixture] = &[
         ),
     ),
 ];
+
+impl Fixture {
+    /// Classifies this fixture's answer, as the widget would.
+    pub fn outcome(&self) -> Outcome {
+        match self.answer {
+            Answer::Offline => classify(self.flow, Transport::Offline),
+            Answer::Unreachable => classify(self.flow, Transport::Unreachable),
+            Answer::Timeout => classify(self.flow, Transport::Timeout),
+            Answer::Http {
+                status,
+                content_type,
+                retry_after,
+                body,
+            } => {
+                let mut headers = vec![("Content-Type".to_string(), content_type.to_string())];
+                if let Some(r) = retry_after {
+                    headers.push(("Retry-After".to_string(), r.to_string()));
+                }
+                let response = Response {
+                    status,
+                    headers: &headers,
+                    body: body.as_bytes(),
+                    now_unix: 0,
+                };
+                classify(self.flow, Transport::Response(response))
+            }
+        }
+    }
+
+    /// The guidance the widget shows for this fixture (`None` if it classified as a success).
+    pub fn guidance(&self) -> Option<(Guidance, Vec<crate::taxonomy::FieldError>)> {
+        let failure = self.outcome().err()?;
+        let options = GuideOptions {
+            enumeration_safe: self.enumeration_safe,
+        };
+        Some((guide(self.flow, &failure, options), failure.field_errors))
+    }
+}

@@ -3,47 +3,13 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use auth_widget::copy::{self, Locale};
-use auth_widget::fixtures::{Answer, FIXTURES};
-use auth_widget::guidance::{GuideOptions, guide};
-use auth_widget::taxonomy::{FailureKind, Response, Transport, classify};
-
-fn run(answer: &Answer, flow: auth_widget::taxonomy::Flow) -> auth_widget::taxonomy::Outcome {
-    match *answer {
-        Answer::Offline => classify(flow, Transport::Offline),
-        Answer::Unreachable => classify(flow, Transport::Unreachable),
-        Answer::Timeout => classify(flow, Transport::Timeout),
-        Answer::Http {
-            status,
-            content_type,
-            retry_after,
-            body,
-        } => {
-            let mut headers = vec![("Content-Type".to_string(), content_type.to_string())];
-            if let Some(r) = retry_after {
-                headers.push(("Retry-After".to_string(), r.to_string()));
-            }
-            let response = Response {
-                status,
-                headers: &headers,
-                body: body.as_bytes(),
-                now_unix: 0,
-            };
-            classify(flow, Transport::Response(response))
-        }
-    }
-}
+use auth_widget::fixtures::FIXTURES;
+use auth_widget::taxonomy::FailureKind;
 
 #[test]
 fn every_fixture_maps_to_its_expected_guidance() {
     for f in FIXTURES {
-        let failure = run(&f.answer, f.flow).expect_err(f.name);
-        let g = guide(
-            f.flow,
-            &failure,
-            GuideOptions {
-                enumeration_safe: f.enumeration_safe,
-            },
-        );
+        let (g, _) = f.guidance().expect(f.name);
         let e = &f.expect;
         assert_eq!(g.kind, e.kind, "{}: kind", f.name);
         assert_eq!(g.tone, e.tone, "{}: tone", f.name);

@@ -3,6 +3,8 @@
 mod banner;
 mod events;
 mod fields;
+#[cfg(feature = "demo")]
+mod gallery;
 mod i18n;
 mod status;
 mod theme;
@@ -10,6 +12,8 @@ mod widget;
 
 pub use banner::Notice;
 pub use events::{FailureDetail, OutcomeDetail, SuccessDetail};
+#[cfg(feature = "demo")]
+pub use gallery::mount_gallery;
 pub use i18n::I18n;
 pub use theme::Theme;
 pub use widget::{AuthWidget, DEFAULT_TIMEOUT_MS};

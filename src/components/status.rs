@@ -5,7 +5,8 @@ use crate::client::parse_json;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-const STATES: [&str; 3] = ["degraded", "outage", "maintenance"];
+/// Non-operational states that show a banner.
+pub const STATES: [&str; 3] = ["degraded", "outage", "maintenance"];
 
 #[derive(Clone, Debug, PartialEq)]
 struct ServiceStatus {
@@ -52,16 +53,27 @@ pub fn StatusBanner(
     });
     view! {
         <div role="status" class="aw-status-region">
-            {move || status.get().map(|s| {
-                let title = format!("status.{}_title", s.state);
-                view! {
-                    <div class=format!("aw-status aw-status--{}", s.state) data-status=s.state>
-                        <h2 class="aw-status__title">{move || i18n.get().t(&title)}</h2>
-                        {s.message.map(|m| view! { <p class="aw-status__message">{m}</p> })}
-                        <p class="aw-status__body">{move || i18n.get().t("status.body")}</p>
-                    </div>
-                }
-            })}
+            {move || status.get().map(|s| view! { <StatusView state=s.state message=s.message i18n=i18n /> })}
+        </div>
+    }
+}
+
+/// The status banner's content for one state (also used by the gallery).
+#[component]
+pub fn StatusView(
+    /// One of [`STATES`].
+    state: &'static str,
+    /// The operator's message, rendered as text.
+    message: Option<String>,
+    /// Copy for this instance.
+    i18n: Signal<I18n>,
+) -> impl IntoView {
+    let title = format!("status.{state}_title");
+    view! {
+        <div class=format!("aw-status aw-status--{state}") data-status=state>
+            <h2 class="aw-status__title">{move || i18n.get().t(&title)}</h2>
+            {message.map(|m| view! { <p class="aw-status__message">{m}</p> })}
+            <p class="aw-status__body">{move || i18n.get().t("status.body")}</p>
         </div>
     }
 }

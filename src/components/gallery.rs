@@ -1,0 +1,172 @@
+//! The gallery (demo feature): every failure state, field error, status banner and success,
+//! in every shipped locale, light and dark, LTR and RTL, side by side, driven by the fixture
+//! table. Copy is re-read from `/copy/{locale}.json` (the locale files, served live by the
+//! reference server), so a designer edits a file, reloads, and sees every state change.
+
+use super::banner::{FailureBanner, SuccessBanner, field_message};
+use super::i18n::{I18n, Override, parse_overrides};
+use super::status::{STATES, StatusView};
+use crate::copy::Locale;
+use crate::fixtures::FIXTURES;
+use crate::taxonomy::{Field, FieldError, FieldErrorCode};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+const FIELD_ERRORS: &[(Field, FieldErrorCode, Option<u32>)] = &[
+    (Field::Email, FieldErrorCode::Missing, None),
+    (Field::Email, FieldErrorCode::Malformed, None),
+    (Field::Email, FieldErrorCode::TooLong, Some(254)),
+    (Field::Password, FieldErrorCode::Missing, None),
+    (Field::Password, FieldErrorCode::TooShort, Some(8)),
+    (Field::Password, FieldErrorCode::TooLong, Some(1024)),
+    (Field::Password, FieldErrorCode::Common, None),
+    (Field::Password, FieldErrorCode::ContainsEmail, None),
+];
+const SUCCESSES: &[&str] = &["login", "signup", "verify_email", "reset", "logout"];
+
+async fn load(url: &str) -> Option<HashMap<String, Override>> {
+    let resp = gloo_net::http::Request::get(url).send().await.ok()?;
+    if !resp.ok() {
+        return None;
+    }
+    parse_overrides(&resp.text().await.ok()?)
+}
+
+/// One labelled cell.
+#[component]
+fn Cell(label: String, keys: String, children: Children) -> impl IntoView {
+    view! {
+        <figure class="gallery__cell">
+            <figcaption class="gallery__label">
+                <strong>{label}</strong>
+                <code class="gallery__keys">{keys}</code>
+            </figcaption>
+            {children()}
+        </figure>
+    }
+}
+
+/// Every state for one locale and theme.
+#[component]
+fn Board(locale: Locale, theme: &'static str, i18n: Signal<I18n>) -> impl IntoView {
+    let noop = Callback::new(|_| {});
+    let failures = FIXTURES
+        .iter()
+        .filter_map(|f| {
+            let (g, errors) = f.guidance()?;
+            let remaining = Signal::stored(g.countdown.unwrap_or(0));
+            let keys = format!("data-failure={} · {} · {}", g.kind.as_str(), g.title_key(), g.body_key());
+            Some(view! {
+                <Cell label=f.name.to_string() keys=keys>
+                    <FailureBanner guidance=g field_errors=errors i18n=i18n remaining=remaining
+                        id_prefix=format!("g-{}-{theme}", locale.tag()) on_action=noop node_ref=NodeRef::new() />
+                </Cell>
+            })
+        })
+        .collect_view();
+    let fields = FIELD_ERRORS
+        .iter()
+        .map(|(field, code, n)| {
+            let e = FieldError { field: *field, code: *code, min: n.filter(|_| *code == FieldErrorCode::TooShort), max: n.filter(|_| *code == FieldErrorCode::TooLong) };
+            let keys = format!("field.{}.{}", field.as_str(), code.as_str());
+            view! {
+                <Cell label=format!("field error: {}", keys) keys=keys.clone()>
+                    <p class="aw-field__error">
+                        <span class="aw-visually-hidden">{move || i18n.get().t("form.error_prefix")}" "</span>
+                        {move || field_message(&i18n.get(), &e)}
+                    </p>
+                </Cell>
+            }
+        })
+        .collect_view();
+    let statuses = STATES
+        .iter()
+        .map(|s| view! {
+            <Cell label=format!("service status: {s}") keys=format!("data-status={s} · status.{s}_title · status.body")>
+                <StatusView state=s message=Some("Operator message (shown as written)".to_string()) i18n=i18n />
+            </Cell>
+        })
+        .collect_view();
+    let successes = SUCCESSES
+        .iter()
+        .map(|k| view! {
+            <Cell label=format!("success: {k}") keys=format!("success.{k}.title · success.{k}.body")>
+                <SuccessBanner kind=k email="name@example.com".to_string() i18n=i18n />
+            </Cell>
+        })
+        .collect_view();
+    let dir = if locale.is_rtl() { "rtl" } else { "ltr" };
+    view! {
+        <section class="aw-widget gallery__board" data-theme=theme dir=dir
+            lang=locale.tag() aria-label=format!("{} {}", locale.tag(), theme)>
+            <h2 class="gallery__title">{format!("{} · {theme} · {dir}", locale.tag())}</h2>
+            <div class="gallery__grid">{failures}{fields}{statuses}{successes}</div>
+        </section>
+    }
+}
+
+/// The whole gallery.
+#[component]
+pub fn Gallery() -> impl IntoView {
+    let overrides: RwSignal<HashMap<&'static str, Arc<HashMap<String, Override>>>> =
+        RwSignal::new(HashMap::new());
+    let note = RwSignal::new(String::new());
+    let custom_url = RwSignal::new(String::new());
+    let reload = move || {
+        spawn_local(async move {
+            let mut loaded = HashMap::new();
+            let custom = custom_url.get_untracked();
+            for locale in Locale::all() {
+                let url = if custom.is_empty() {
+                    format!("/copy/{}.json", locale.tag())
+                } else {
+                    custom.clone()
+                };
+                if let Some(o) = load(&url).await {
+                    loaded.insert(locale.tag(), Arc::new(o));
+                }
+            }
+            let n = loaded.len();
+            overrides.set(loaded);
+            note.set(if n == 0 {
+                "Showing the copy built into the widget (no live locale files found).".to_string()
+            } else {
+                format!("Live copy loaded for {n} locale(s). Edit a locale file and reload.")
+            });
+        });
+    };
+    reload();
+    let boards = Locale::all()
+        .flat_map(|locale| ["light", "dark"].map(move |theme| (locale, theme)))
+        .map(|(locale, theme)| {
+            let i18n = Signal::derive(move || I18n {
+                locale,
+                overrides: overrides.get().get(locale.tag()).cloned(),
+            });
+            view! { <Board locale=locale theme=theme i18n=i18n /> }
+        })
+        .collect_view();
+    view! {
+        <main class="gallery">
+            <h1>"auth-widget gallery"</h1>
+            <p>"Every state in every locale, light and dark. Labels give the failure kind and copy keys."</p>
+            <div class="gallery__controls">
+                <label for="gallery-copy-url">"Preview a copy file (URL of a JSON copy file; empty: live locale files)"</label>
+                <input id="gallery-copy-url" type="text" bind:value=custom_url />
+                <button type="button" on:click=move |_| reload()>"Reload copy"</button>
+                <p role="status">{move || note.get()}</p>
+            </div>
+            {boards}
+        </main>
+    }
+}
+
+/// Replaces the page with the gallery.
+pub fn mount_gallery() {
+    if let Some(body) = document().body() {
+        body.set_inner_html("");
+        leptos::mount::mount_to(body, Gallery).forget();
+    }
+}
