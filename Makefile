@@ -5,7 +5,7 @@ export TRUNK_SKIP_VERSION_CHECK := true
 PORT ?= 8080
 DATA_DIR ?= data
 
-.PHONY: setup demo gallery build-demo embed test lint test-native test-browser deps
+.PHONY: setup demo gallery example-host build-demo embed test lint test-native test-browser deps
 
 setup:
 	@bash scripts/setup.sh
@@ -34,6 +34,13 @@ gallery: build-demo
 	cargo build --release -p auth-server
 	@echo "Gallery: http://127.0.0.1:$(PORT)/gallery.html  (edit locales/*.toml, then reload)"
 	$(SERVE)
+
+## A plain HTML page on another origin (:8081) embedding the widget from :8080.
+example-host: build-demo
+	cargo build --release -p auth-server
+	@echo "Host page: http://127.0.0.1:8081  (widget and API on :8080)"
+	python3 -m http.server 8081 --bind 127.0.0.1 --directory examples/host & \
+	  trap 'kill $$!' EXIT; $(SERVE) --allow-origin http://127.0.0.1:8081
 
 ## Every check: format, lints (host and wasm32), native and server tests, browser tests.
 test: setup lint test-native test-browser

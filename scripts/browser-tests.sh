@@ -36,12 +36,13 @@ for browser in chromium firefox; do
   echo
   echo "==> browser tests in headless $browser"
   if [ "$browser" = chromium ]; then
-    env -u GECKODRIVER CHROMEDRIVER=/usr/bin/chromedriver \
-      cargo test --target wasm32-unknown-unknown -p auth-widget --test web || status=1
+    driver=(env -u GECKODRIVER CHROMEDRIVER=/usr/bin/chromedriver)
   else
-    env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)" \
-      cargo test --target wasm32-unknown-unknown -p auth-widget --test web || status=1
+    driver=(env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)")
   fi
+  "${driver[@]}" cargo test --target wasm32-unknown-unknown -p auth-widget --test web || status=1
+  echo "==> example Leptos app in headless $browser"
+  "${driver[@]}" cargo test --target wasm32-unknown-unknown -p leptos-app-example || status=1
 done
 if [ "$status" -ne 0 ]; then
   echo "browser tests failed; reference server log: $LOG"
