@@ -5,7 +5,7 @@ export TRUNK_SKIP_VERSION_CHECK := true
 PORT ?= 8080
 DATA_DIR ?= data
 
-.PHONY: setup demo gallery example-host build-demo embed test lint test-native test-browser deps
+.PHONY: setup demo gallery example-host build-demo embed test lint test-native test-browser test-e2e deps
 
 setup:
 	@bash scripts/setup.sh
@@ -43,7 +43,7 @@ example-host: build-demo
 	  trap 'kill $$!' EXIT; $(SERVE) --allow-origin http://127.0.0.1:8081
 
 ## Every check: format, lints (host and wasm32), native and server tests, browser tests.
-test: setup lint test-native test-browser
+test: setup lint test-native test-browser test-e2e
 
 lint:
 	cargo fmt --all --check
@@ -55,6 +55,10 @@ test-native:
 
 test-browser:
 	bash scripts/browser-tests.sh
+
+## End-to-end journeys through the built demo in headless Chromium and Firefox (e2e/).
+test-e2e:
+	bash scripts/e2e.sh
 
 ## Reports direct dependencies behind their latest release (needs the registry).
 deps:

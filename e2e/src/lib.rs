@@ -1,0 +1,1 @@
+//! Tests only: see `tests/journeys.rs` and `scripts/e2e.sh`.

@@ -1,0 +1,57 @@
+//! End-to-end journeys through the built demo page (`dist/`, served by auth-server) in
+//! headless Chromium and headless Firefox, driven like a person: click, type, Tab, Enter.
+//! Requirement numbers refer to shared/STANDARDS.md.
+//!
+//! Run: `bash scripts/e2e.sh` (builds what is missing), or `cargo test -p auth-widget-e2e`
+//! with `E2E_BROWSERS=chromium` / `firefox` to pick one and a name filter after `--`.
+
+#[path = "journeys/accounts.rs"]
+mod accounts;
+#[path = "journeys/faults.rs"]
+mod faults;
+#[path = "journeys/keyboard.rs"]
+mod keyboard;
+#[path = "journeys/security.rs"]
+mod security;
+#[path = "journeys/status.rs"]
+mod status;
+mod support;
+
+use support::runner::Journey;
+
+static JOURNEYS: &[Journey] = &[
+    journey!(accounts::sign_up_verifies_the_session_then_log_out_and_log_in_again),
+    journey!(accounts::wrong_password_keeps_the_email_clears_the_password_and_focuses_the_summary),
+    journey!(accounts::unknown_email_looks_exactly_like_a_wrong_password),
+    journey!(
+        accounts::lockout_after_ten_failures_shows_the_wrong_details_words_and_reset_still_works
+    ),
+    journey!(
+        keyboard::keyboard_only_login_follows_the_standard_tab_order_and_the_toggle_works_by_key
+    ),
+    journey!(
+        faults::every_injected_fault_shows_its_own_banner_and_focuses_the_summary,
+        180
+    ),
+    journey!(faults::session_invalid_incident_blames_the_service_and_never_the_password),
+    journey!(faults::rate_limit_counts_down_to_zero_then_submit_works_again),
+    journey!(faults::timeout_is_reported_and_the_person_can_try_again, 90),
+    journey!(faults::try_again_after_a_service_fault_resends_without_retyping_the_password),
+    journey!(faults::server_stopped_mid_journey_reads_as_unreachable),
+    journey!(status::known_incidents_are_shown_before_anyone_tries),
+    journey!(status::server_supplied_strings_render_as_text),
+    journey!(security::nothing_can_be_submitted_before_the_webassembly_loads),
+    journey!(security::a_native_submit_posts_and_never_puts_the_password_in_a_url),
+];
+
+fn main() {
+    // The runner prints each failure with its journey; keep the panic's place only.
+    std::panic::set_hook(Box::new(|info| {
+        if let Some(l) = info.location() {
+            eprintln!("    panicked at {}:{}", l.file(), l.line());
+        }
+    }));
+    if !support::runner::main(JOURNEYS) {
+        std::process::exit(101);
+    }
+}

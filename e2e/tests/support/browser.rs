@@ -1,0 +1,280 @@
+//! A headless browser behind its WebDriver: the driver is started on a free port, the session
+//! is closed on every path (explicitly, or by a blocking DELETE from the guard's drop) and the
+//! driver is killed.
+
+use super::procs::{Guard, artifacts, free_port, spawn_listening};
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{Value, json};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::Command;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Chromium,
+    Firefox,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Chromium => "chromium",
+            Kind::Firefox => "firefox",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s.trim() {
+            "chromium" | "chrome" => Some(Kind::Chromium),
+            "firefox" => Some(Kind::Firefox),
+            _ => None,
+        }
+    }
+}
+
+fn env_or(var: &str, default: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| default.to_string())
+}
+
+fn geckodriver() -> String {
+    if let Ok(p) = std::env::var("GECKODRIVER") {
+        return p;
+    }
+    let home = std::env::var("HOME").unwrap_or_default();
+    let cargo_bin = format!("{home}/.cargo/bin/geckodriver");
+    if std::path::Path::new(&cargo_bin).exists() {
+        cargo_bin
+    } else {
+        "geckodriver".to_string()
+    }
+}
+
+/// The same switches as the wasm-bindgen browser tests (TOOLCHAIN.md, webdriver.json).
+const CHROMIUM_ARGS: &[&str] = &[
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--window-size=1280,900",
+];
+
+fn capabilities(kind: Kind) -> serde_json::Map<String, Value> {
+    let caps = match kind {
+        Kind::Chromium => json!({
+            "browserName": "chrome",
+            // The browser console, read back through `se/log` (no password may appear).
+            "goog:loggingPrefs": { "browser": "ALL" },
+            "goog:chromeOptions": {
+                "binary": env_or("CHROMIUM_BIN", "/usr/bin/chromium"),
+                "args": CHROMIUM_ARGS,
+            },
+        }),
+        Kind::Firefox => json!({
+            "browserName": "firefox",
+            "moz:firefoxOptions": {
+                "binary": env_or("FIREFOX_BIN", "/usr/bin/firefox-esr"),
+                "args": ["-headless"],
+                "prefs": {
+                    // Page console messages go to stdout, which lands in the driver's log.
+                    "devtools.console.stdout.content": true,
+                    "network.captive-portal-service.enabled": false,
+                    "network.connectivity-service.enabled": false,
+                    "app.update.enabled": false,
+                    "browser.safebrowsing.malware.enabled": false,
+                    "browser.safebrowsing.phishing.enabled": false,
+                    "layout.css.prefers-color-scheme.content-override": 1,
+                },
+            },
+        }),
+    };
+    match caps {
+        Value::Object(m) => m,
+        _ => unreachable!(),
+    }
+}
+
+/// A driver process and the one session on it.
+pub struct Browser {
+    pub client: Client,
+    /// The driver's log (Firefox: also the page console).
+    pub log: PathBuf,
+    driver_port: u16,
+    session_id: Option<String>,
+    driver: Guard,
+}
+
+impl Browser {
+    pub async fn start(kind: Kind) -> Browser {
+        let port = free_port();
+        let log = artifacts().join(format!("{}-driver.log", kind.name()));
+        let mut cmd = match kind {
+            Kind::Chromium => {
+                let mut c = Command::new(env_or("CHROMEDRIVER", "/usr/bin/chromedriver"));
+                c.arg(format!("--port={port}"));
+                c
+            }
+            Kind::Firefox => {
+                let mut c = Command::new(geckodriver());
+                // System access lets the harness flip Firefox's colour-scheme preference.
+                c.args(["--port", &port.to_string(), "--allow-system-access"]);
+                c
+            }
+        };
+        cmd.env("RUST_LOG", "warn");
+        let driver = spawn_listening(kind.name(), cmd, &log, port);
+        let client = ClientBuilder::rustls()
+            .expect("rustls connector")
+            .capabilities(capabilities(kind))
+            .connect(&format!("http://127.0.0.1:{port}/"))
+            .await
+            .unwrap_or_else(|e| panic!("{} session: {e}", kind.name()));
+        let session_id = client.session_id().await.ok().flatten();
+        let _ = client.set_window_size(1280, 900).await;
+        Browser {
+            client,
+            log,
+            driver_port: port,
+            session_id,
+            driver,
+        }
+    }
+
+    /// Ends the session (the browser quits) and the driver.
+    pub async fn close(mut self) {
+        let client = self.client.clone();
+        if client.close().await.is_ok() {
+            self.session_id = None;
+        }
+        // `self` drops here: the driver is killed.
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // Not closed through `close()` (a panic outside a journey): end the session with a
+        // plain blocking request, so the browser quits before its driver is killed.
+        if let Some(id) = self.session_id.take()
+            && let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.driver_port))
+        {
+            let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+            let req = format!(
+                "DELETE /session/{id} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            );
+            if s.write_all(req.as_bytes()).is_ok() {
+                let _ = s.read_to_end(&mut Vec::new());
+            }
+        }
+        self.driver.stop();
+    }
+}
+
+/// A driver-specific WebDriver command under `/session/{id}/`.
+#[derive(Debug)]
+pub struct SessionCmd {
+    pub path: &'static str,
+    pub body: Value,
+}
+
+impl WebDriverCompatibleCommand for SessionCmd {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.to_string()))
+    }
+}
+
+/// Switches the page's `prefers-color-scheme` to dark or light without a reload.
+pub async fn set_dark(client: &Client, kind: Kind, dark: bool) {
+    match kind {
+        Kind::Chromium => {
+            let value = if dark { "dark" } else { "light" };
+            let cmd = SessionCmd {
+                path: "goog/cdp/execute",
+                body: json!({
+                    "cmd": "Emulation.setEmulatedMedia",
+                    "params": { "features": [{ "name": "prefers-color-scheme", "value": value }] },
+                }),
+            };
+            client.issue_cmd(cmd).await.expect("CDP setEmulatedMedia");
+        }
+        Kind::Firefox => {
+            let context = |c: &'static str| SessionCmd {
+                path: "moz/context",
+                body: json!({ "context": c }),
+            };
+            client
+                .issue_cmd(context("chrome"))
+                .await
+                .expect("chrome context");
+            let set = client
+                .execute(
+                    "Services.prefs.setIntPref(\
+                     'layout.css.prefers-color-scheme.content-override', arguments[0]);",
+                    vec![json!(if dark { 0 } else { 1 })],
+                )
+                .await;
+            client
+                .issue_cmd(context("content"))
+                .await
+                .expect("content context");
+            set.expect("set the colour-scheme preference");
+        }
+    }
+}
+
+/// New console lines since the last call. Chromium: the `browser` log; Firefox: new lines of
+/// the driver log (the page console is routed there), from `offset` on.
+pub async fn console_lines(
+    browser_kind: Kind,
+    client: &Client,
+    log: &PathBuf,
+    offset: &mut u64,
+) -> Vec<String> {
+    match browser_kind {
+        Kind::Chromium => {
+            let cmd = SessionCmd {
+                path: "se/log",
+                body: json!({ "type": "browser" }),
+            };
+            let v = client.issue_cmd(cmd).await.unwrap_or(Value::Null);
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|e| {
+                            format!(
+                                "{} {}",
+                                e["level"].as_str().unwrap_or("?"),
+                                e["message"].as_str().unwrap_or("")
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
+        Kind::Firefox => {
+            let bytes = std::fs::read(log).unwrap_or_default();
+            let start = (*offset as usize).min(bytes.len());
+            *offset = bytes.len() as u64;
+            String::from_utf8_lossy(&bytes[start..])
+                .lines()
+                .map(str::to_string)
+                .collect()
+        }
+    }
+}

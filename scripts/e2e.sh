@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# End-to-end journeys (e2e/) through the built demo page in headless Chromium and headless
+# Firefox, each against its own reference server. Builds dist/ when it is missing or older
+# than its sources, builds the server, runs both browsers at once and prints their counts.
+#   bash scripts/e2e.sh                      # everything
+#   E2E_BROWSERS=firefox bash scripts/e2e.sh # one browser
+#   bash scripts/e2e.sh faults::             # journeys whose name contains a filter
+# Failures leave a screenshot, the console and the page under target/e2e/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export TRUNK_SKIP_VERSION_CHECK=true
+mkdir -p target/e2e
+started=$(date +%s)
+
+stale() {
+  [ -f dist/index.html ] || return 0
+  [ -n "$(find src style locales public index.html Trunk.toml Cargo.toml Cargo.lock build.rs \
+    -newer dist/index.html -print -quit 2>/dev/null)" ]
+}
+if stale; then
+  echo "==> e2e: dist/ is missing or older than its sources: trunk build --release"
+  had_embed=0; [ -d dist/embed ] && had_embed=1
+  t=$(date +%s)
+  trunk build --release
+  # trunk replaces dist/ as a whole: put the embeddable build back if there was one.
+  if [ "$had_embed" = 1 ]; then bash scripts/embed.sh; fi
+  echo "==> e2e: built dist/ in $(( $(date +%s) - t )) s"
+else
+  echo "==> e2e: dist/ is up to date"
+fi
+
+echo "==> e2e: building auth-server and the journeys"
+cargo build -p auth-server --quiet
+cargo test -p auth-widget-e2e --test journeys --no-run --quiet
+
+echo "==> e2e: journeys in ${E2E_BROWSERS:-chromium,firefox}"
+status=0
+cargo test -p auth-widget-e2e --test journeys --quiet -- "$@" 2>&1 | tee target/e2e/run.log || status=$?
+echo
+for b in chromium firefox; do
+  grep -E "^$b: [0-9]+ passed" target/e2e/run.log || true
+done
+echo "==> e2e: finished in $(( $(date +%s) - started )) s (log: target/e2e/run.log)"
+exit "$status"
