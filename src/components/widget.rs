@@ -25,6 +25,13 @@ async fn fetch_overrides(url: &str) -> Option<std::collections::HashMap<String, 
     parse_overrides(&resp.text().await.ok()?)
 }
 
+/// A `performance.mark`, for the response-to-banner benchmark.
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 static INSTANCES: AtomicUsize = AtomicUsize::new(0);
 
 /// Default time to wait for the API before giving up (`timeout-ms`).
@@ -226,6 +233,9 @@ pub fn AuthWidget(
                     Err(f) => Err((flow, f)),
                 };
                 pending.set(false);
+                // Performance marks: the last answer arrived; the next frame shows the banner.
+                mark("auth-widget:response");
+                request_animation_frame(|| mark("auth-widget:banner"));
                 match result {
                     Ok((Success::SignedIn { user, .. }, access_token)) => {
                         password.set(String::new());
