@@ -43,7 +43,7 @@ example-host: build-demo
 	  trap 'kill $$!' EXIT; $(SERVE) --allow-origin http://127.0.0.1:8081
 
 ## Every check: format, lints (host and wasm32), native and server tests, browser tests.
-test: setup lint test-native test-browser test-e2e
+test: setup lint test-native test-browser test-e2e size-budget
 
 lint:
 	cargo fmt --all --check
@@ -69,3 +69,12 @@ deps:
 .PHONY: copy-export
 copy-export:
 	cargo run --quiet --example copy_export
+
+## Release embed sizes (raw / gzip / brotli) and headless-Chromium timings against a plain-HTML baseline.
+.PHONY: bench size-budget
+bench: setup
+	bash scripts/bench.sh
+
+## Fails when the brotli total of dist/embed is over the budget in size-budget.toml (builds it if stale).
+size-budget: setup
+	bash scripts/size-budget.sh

@@ -106,6 +106,8 @@ pub struct Browser {
     pub log: PathBuf,
     driver_port: u16,
     session_id: Option<String>,
+    /// Firefox's own pid (`moz:processID`).
+    browser_pid: Option<u64>,
     driver: Guard,
 }
 
@@ -136,11 +138,16 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{} session: {e}", kind.name()));
         let session_id = client.session_id().await.ok().flatten();
         let _ = client.set_window_size(1280, 900).await;
+        let browser_pid = client
+            .capabilities()
+            .and_then(|c| c.get("moz:processID"))
+            .and_then(|v| v.as_u64());
         Browser {
             client,
             log,
             driver_port: port,
             session_id,
+            browser_pid,
             driver,
         }
     }
@@ -150,6 +157,7 @@ impl Browser {
         let client = self.client.clone();
         if client.close().await.is_ok() {
             self.session_id = None;
+            self.browser_pid = None;
         }
         // `self` drops here: the driver is killed.
     }
@@ -163,14 +171,20 @@ impl Drop for Browser {
             && let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.driver_port))
         {
             let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+            // geckodriver refuses a Host header without the port.
+            let port = self.driver_port;
             let req = format!(
-                "DELETE /session/{id} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                "DELETE /session/{id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
             );
             if s.write_all(req.as_bytes()).is_ok() {
                 let _ = s.read_to_end(&mut Vec::new());
             }
         }
         self.driver.stop();
+        // Firefox outlives a killed geckodriver: end it by the pid it reported, if still there.
+        if let Some(pid) = self.browser_pid.take() {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        }
     }
 }
 

@@ -190,7 +190,7 @@ impl Ctx {
         }
         secrets.extend(token);
         let stored = self.stored().await;
-        let console = self.console().await;
+        let console = self.probe_console().await;
         for s in &secrets {
             for line in stored.iter() {
                 assert!(
@@ -206,6 +206,29 @@ impl Ctx {
                     self.browser()
                 );
             }
+        }
+    }
+}
+
+impl Ctx {
+    /// Logs a marker from the page and waits until the console capture shows it, so an empty
+    /// capture can never pass the no-secrets check by accident. Returns the whole capture.
+    pub async fn probe_console(&self) -> Vec<String> {
+        let marker = format!("e2e-console-probe-{}", self.unique_email("probe"));
+        self.js("console.log(arguments[0]);", vec![json!(marker)])
+            .await;
+        let deadline = std::time::Instant::now() + super::page::WAIT;
+        loop {
+            let lines = self.console().await;
+            if lines.iter().any(|l| l.contains(&marker)) {
+                return lines;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{}: the console capture did not show {marker}",
+                self.browser()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(40)).await;
         }
     }
 }
