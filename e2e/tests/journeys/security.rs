@@ -38,6 +38,7 @@ pub async fn nothing_can_be_submitted_before_the_webassembly_loads(cx: Arc<Ctx>)
         json!(0),
         "no form before wasm"
     );
+    cx.audit("the page before the WebAssembly loads").await;
     let before = cx.client.current_url().await.expect("url").to_string();
     let enter = Key::Enter.to_string();
     let tab = Key::Tab.to_string();

@@ -84,8 +84,8 @@ impl Ctx {
                 "document.getAnimations().length === 0",
             )
             .await;
-            let bg =
-                "return getComputedStyle(document.querySelector('.aw-widget')).backgroundColor;";
+            let bg = "const e = document.querySelector('.aw-widget') || document.body;\
+                      return getComputedStyle(e).backgroundColor;";
             backgrounds.push(self.js(bg, vec![]).await);
             let out = self
                 .js_async(
@@ -108,7 +108,7 @@ impl Ctx {
         assert_ne!(
             backgrounds[0],
             backgrounds[1],
-            "{}: the widget looks the same in light and dark: the scheme was not applied",
+            "{}: the page looks the same in light and dark: the scheme was not applied",
             self.browser()
         );
         set_dark(&self.client, self.kind, false).await;
