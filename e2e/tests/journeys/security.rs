@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 /// `dist/` without its `.wasm`: the page as it is before the WebAssembly arrives, forever.
 fn dist_without_wasm(browser: &str) -> std::path::PathBuf {
-    let out = artifacts().join(format!("no-wasm-{browser}"));
+    let out = artifacts().join(format!("no-wasm-{browser}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).expect("create the no-wasm dir");
     for entry in std::fs::read_dir(dist()).expect("read dist") {
@@ -21,11 +21,21 @@ fn dist_without_wasm(browser: &str) -> std::path::PathBuf {
     out
 }
 
+/// Removes the copy again.
+struct RemoveOnDrop(std::path::PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// The .wasm request fails (404); a person types and presses Enter anyway. The page has no
 /// form until the WebAssembly runs, so nothing is sent and no URL holds the password.
 pub async fn nothing_can_be_submitted_before_the_webassembly_loads(cx: Arc<Ctx>) {
     let dir = dist_without_wasm(cx.browser());
     let server = Server::start(&format!("no-wasm-{}", cx.browser()), &dir, &[]);
+    let _cleanup = RemoveOnDrop(dir);
     cx.open_url(&server.url("/")).await;
     cx.wait(
         "the failed .wasm request",

@@ -2,7 +2,7 @@
 //! is closed on every path (explicitly, or by a blocking DELETE from the guard's drop) and the
 //! driver is killed.
 
-use super::procs::{Guard, artifacts, free_port, spawn_listening};
+use super::procs::{Guard, free_port, log_path, spawn_listening};
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{Value, json};
@@ -114,7 +114,7 @@ pub struct Browser {
 impl Browser {
     pub async fn start(kind: Kind) -> Browser {
         let port = free_port();
-        let log = artifacts().join(format!("{}-driver.log", kind.name()));
+        let log = log_path(&format!("{}-driver", kind.name()));
         let mut cmd = match kind {
             Kind::Chromium => {
                 let mut c = Command::new(env_or("CHROMEDRIVER", "/usr/bin/chromedriver"));

@@ -30,6 +30,48 @@ pub fn artifacts() -> PathBuf {
     dir
 }
 
+/// This run's log of `name`: `target/e2e/logs/<name>-<pid>.log` (the pid keeps two runs on
+/// one machine apart; a passing run removes its logs).
+pub fn log_path(name: &str) -> PathBuf {
+    let dir = artifacts().join("logs");
+    std::fs::create_dir_all(&dir).expect("create target/e2e/logs");
+    dir.join(format!("{name}-{}.log", std::process::id()))
+}
+
+/// Removes this run's logs (after a run where everything passed).
+pub fn remove_logs() {
+    let suffix = format!("-{}", std::process::id());
+    let Ok(entries) = std::fs::read_dir(artifacts().join("logs")) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name
+            .split('.')
+            .next()
+            .is_some_and(|stem| stem.ends_with(&suffix))
+        {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Removes failure artifacts of earlier runs (`target/e2e/<browser>-<journey>.*`).
+pub fn remove_old_artifacts() {
+    let Ok(entries) = std::fs::read_dir(artifacts()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let old = [".png", ".console.txt", ".html", ".failure.txt"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+        if old && e.path().is_file() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// A free TCP port on 127.0.0.1 (bound, read, released).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")

@@ -131,6 +131,7 @@ pub fn main(all: &'static [Journey]) -> bool {
         .enable_all()
         .build()
         .expect("tokio runtime");
+    super::procs::remove_old_artifacts();
     let started = Instant::now();
     let results: Vec<(Kind, Vec<Outcome>)> = rt.block_on(async {
         let tasks: Vec<_> = browsers
@@ -202,5 +203,13 @@ pub fn main(all: &'static [Journey]) -> bool {
         failed,
         started.elapsed().as_secs_f64()
     );
+    if all_ok {
+        super::procs::remove_logs();
+    } else {
+        println!(
+            "driver and server logs: {}",
+            artifacts().join("logs").display()
+        );
+    }
     all_ok
 }

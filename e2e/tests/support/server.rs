@@ -1,7 +1,7 @@
 //! The reference auth-server, started per browser (its faults and status are global) on an
 //! ephemeral port with a fresh in-memory database, serving the built demo from `dist/`.
 
-use super::procs::{Guard, artifacts, spawn_until, target_dir, workspace};
+use super::procs::{Guard, log_path, spawn_until, target_dir, workspace};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::process::Command;
@@ -50,7 +50,7 @@ impl Server {
             .arg(static_dir)
             .args(extra)
             .env("RUST_LOG", "info");
-        let log = artifacts().join(format!("server-{name}.log"));
+        let log = log_path(&format!("server-{name}"));
         let (guard, base) = spawn_until(name, cmd, &log, Duration::from_secs(60), |line| {
             line.strip_prefix("auth-server listening on ")
                 .map(|s| s.trim().to_string())
