@@ -56,8 +56,20 @@ pub fn remove_logs() {
     }
 }
 
-/// Removes failure artifacts of earlier runs (`target/e2e/<browser>-<journey>.*`).
+/// Removes failure artifacts of earlier runs (`target/e2e/<browser>-<journey>.*`) and the
+/// logs of runs that are no longer running.
 pub fn remove_old_artifacts() {
+    if let Ok(entries) = std::fs::read_dir(artifacts().join("logs")) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            let stem = name.split('.').next().unwrap_or_default();
+            let pid = stem.rsplit('-').next().unwrap_or_default();
+            let running = !pid.is_empty() && Path::new("/proc").join(pid).exists();
+            if !running {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
     let Ok(entries) = std::fs::read_dir(artifacts()) else {
         return;
     };
