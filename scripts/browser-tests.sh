@@ -42,7 +42,7 @@ for browser in chromium firefox; do
   fi
   "${driver[@]}" cargo test --target wasm32-unknown-unknown -p auth-widget --test web || status=1
   echo "==> example Leptos app in headless $browser"
-  "${driver[@]}" cargo test --target wasm32-unknown-unknown -p leptos-app-example || status=1
+  "${driver[@]}" cargo test --target wasm32-unknown-unknown -p leptos-app-example --test web || status=1
 done
 if [ "$status" -ne 0 ]; then
   echo "browser tests failed; reference server log: $LOG"

@@ -200,6 +200,11 @@ pub fn guide(flow: Flow, failure: &Failure, options: GuideOptions) -> Guidance {
     } else {
         failure.retry_after.filter(|s| *s > 0)
     };
+    // A reference id helps support with the service's faults; on the person's own
+    // failures (wrong details, a refused field) it is noise.
+    let reference = (kind.is_service_side() || server_status || kind == K::Unknown)
+        .then(|| failure.reference.clone())
+        .flatten();
     Guidance {
         kind,
         tone,
@@ -209,6 +214,6 @@ pub fn guide(flow: Flow, failure: &Failure, options: GuideOptions) -> Guidance {
         focus: Focus::Summary,
         field,
         countdown,
-        reference: failure.reference.clone(),
+        reference,
     }
 }

@@ -315,3 +315,37 @@ fn copy_fills_variables_and_plurals() {
     );
     assert_eq!(Locale::negotiate(["xx-YY", "en-GB"]), en);
 }
+
+#[test]
+fn reference_ids_are_shown_for_service_faults_only() {
+    let wrong = respond(
+        Flow::Login,
+        401,
+        &[("content-type", "application/problem+json")],
+        r#"{"status":401,"code":"invalid_credentials","instance":"ref-1"}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        wrong.reference.as_deref(),
+        Some("ref-1"),
+        "the classifier keeps it"
+    );
+    assert_eq!(
+        guide(Flow::Login, &wrong, GuideOptions::default()).reference,
+        None,
+        "not shown for wrong details"
+    );
+    let fault = respond(
+        Flow::Login,
+        500,
+        &[("content-type", "application/problem+json")],
+        r#"{"status":500,"code":"internal_error","instance":"ref-2"}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        guide(Flow::Login, &fault, GuideOptions::default())
+            .reference
+            .as_deref(),
+        Some("ref-2")
+    );
+}

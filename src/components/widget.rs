@@ -125,7 +125,10 @@ pub fn AuthWidget(
     let field_errors: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
     let remaining = RwSignal::new(0u32);
     let countdown_timer: StoredValue<Option<IntervalHandle>> = StoredValue::new(None);
-    let last_flow = StoredValue::new(Flow::Login);
+    // The last request, kept in memory only so "Try again" can resend it after a fault that
+    // is not the person's (the field itself is cleared, STANDARDS 15). Dropped on success,
+    // on a credentials failure, on a mode switch and when the widget is disposed.
+    let last_request: StoredValue<Option<(Flow, String, Option<String>)>> = StoredValue::new(None);
     let root: NodeRef<html::Div> = NodeRef::new();
     let host = StoredValue::new_local(host);
     let target = move || -> Option<web_sys::Element> {
@@ -172,6 +175,9 @@ pub fn AuthWidget(
 
     let show_failure = move |flow: Flow, failure: Failure| {
         let g = guide(flow, &failure, options);
+        if !g.actions.contains(&Action::Retry) {
+            last_request.set_value(None);
+        }
         if let Some(secs) = g.countdown {
             start_countdown(secs);
         }
@@ -205,11 +211,9 @@ pub fn AuthWidget(
 
     let run = {
         let client = client.clone();
-        move |flow: Flow| {
+        move |flow: Flow, address: String, secret: Option<String>| {
             let client = client.clone();
-            let address = email.get_untracked().trim().to_string();
-            let secret = (flow != Flow::PasswordReset).then(|| password.get_untracked());
-            last_flow.set_value(flow);
+            last_request.set_value(Some((flow, address.clone(), secret.clone())));
             pending.set(true);
             notice.set(None);
             spawn_local(async move {
@@ -233,6 +237,9 @@ pub fn AuthWidget(
                     Err(f) => Err((flow, f)),
                 };
                 pending.set(false);
+                if result.is_ok() {
+                    last_request.set_value(None);
+                }
                 // Performance marks: the last answer arrived; the next frame shows the banner.
                 mark("auth-widget:response");
                 request_animation_frame(|| mark("auth-widget:banner"));
@@ -305,11 +312,13 @@ pub fn AuthWidget(
                 return;
             }
             field_errors.set(Vec::new());
-            run(match m {
+            let flow = match m {
                 Mode::Login => Flow::Login,
                 Mode::Signup => Flow::Signup,
                 Mode::Reset => Flow::PasswordReset,
-            });
+            };
+            let secret = (flow != Flow::PasswordReset).then(|| password.get_untracked());
+            run(flow, email.get_untracked().trim().to_string(), secret);
         }
     };
 
@@ -318,11 +327,22 @@ pub fn AuthWidget(
         notice.set(None);
         field_errors.set(Vec::new());
         password.set(String::new());
+        last_request.set_value(None);
     };
     let on_action = Callback::new({
         let submit = submit.clone();
         move |a: Action| match a {
-            Action::Retry => submit(),
+            Action::Retry => match last_request.get_value() {
+                // Resend what failed, unless the person has changed the email since.
+                Some((flow, address, secret))
+                    if address == email.get_untracked().trim()
+                        && !pending.get_untracked()
+                        && remaining.get_untracked() == 0 =>
+                {
+                    run(flow, address, secret)
+                }
+                _ => submit(),
+            },
             Action::ResetPassword => switch_mode(Mode::Reset),
             Action::SignInInstead => switch_mode(Mode::Login),
             Action::CreateAccount => switch_mode(Mode::Signup),

@@ -219,8 +219,8 @@ async fn timeout_offers_retry_which_sends_again_and_succeeds() {
     w.click("button[type=submit]");
     w.wait_for("[data-failure=timeout]").await;
     set_fault(None, None).await;
-    // The password was cleared; type it again, then use the banner's retry.
-    w.type_into("input[name=password]", DEMO_PASSWORD);
+    // The field was cleared (STANDARDS 15), but "Try again" resends the same request.
+    assert_eq!(w.input("input[name=password]").value(), "");
     w.click("[data-failure=timeout] [data-action=retry]");
     w.wait_for("[data-outcome=login]").await;
 }
