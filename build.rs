@@ -9,7 +9,6 @@ use std::path::Path;
 
 const REFERENCE: &str = "en";
 const RTL_LOCALES: &[&str] = &["ar", "he", "fa", "ur"];
-const PLURAL_CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
 
 /// Each locale's file and its flattened entries.
 type Locales = BTreeMap<String, (std::path::PathBuf, BTreeMap<String, Entry>)>;
@@ -48,51 +47,48 @@ fn placeholders(text: &str) -> Vec<String> {
     out
 }
 
+#[path = "src/locale_file.rs"]
+mod locale_file;
+use locale_file::{Item, walk};
+
 fn flatten(
-    prefix: &str,
     table: &toml::Table,
     file: &Path,
     out: &mut BTreeMap<String, Entry>,
 ) -> Result<(), String> {
-    for (k, v) in table {
-        let key = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        match v {
-            toml::Value::String(s) => {
-                out.insert(key, Entry::Plain(s.clone()));
-            }
-            toml::Value::Table(t) if t.keys().all(|c| PLURAL_CATEGORIES.contains(&c.as_str())) => {
-                if !t.contains_key("other") {
-                    return Err(format!(
-                        "{}: key `{key}`: a plural needs an `other` form",
-                        file.display()
-                    ));
-                }
-                let mut forms = Vec::new();
-                for (cat, text) in t {
-                    let toml::Value::String(text) = text else {
-                        return Err(format!(
-                            "{}: key `{key}.{cat}` must be text",
-                            file.display()
-                        ));
-                    };
-                    forms.push((cat.clone(), text.clone()));
-                }
-                out.insert(key, Entry::Plural(forms));
-            }
-            toml::Value::Table(t) => flatten(&key, t, file, out)?,
-            _ => {
-                return Err(format!(
-                    "{}: key `{key}` must be text or a table",
+    let mut problems = Vec::new();
+    walk(table, &mut |key, item| match item {
+        Item::Text(s) => {
+            out.insert(key, Entry::Plain(s.to_string()));
+        }
+        Item::Plural(forms) => {
+            if !forms.iter().any(|(c, _)| *c == "other") {
+                problems.push(format!(
+                    "{}: key `{key}`: a plural needs an `other` form",
                     file.display()
                 ));
             }
+            let mut texts = Vec::new();
+            for (cat, text) in forms {
+                match text {
+                    Some(t) => texts.push((cat.to_string(), t.to_string())),
+                    None => problems.push(format!(
+                        "{}: key `{key}.{cat}` must be text",
+                        file.display()
+                    )),
+                }
+            }
+            out.insert(key, Entry::Plural(texts));
         }
+        Item::Invalid => problems.push(format!(
+            "{}: key `{key}` must be text or a table",
+            file.display()
+        )),
+    });
+    match problems.first() {
+        Some(p) => Err(p.clone()),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn load(dir: &Path) -> Result<Locales, String> {
@@ -113,7 +109,7 @@ fn load(dir: &Path) -> Result<Locales, String> {
         let table: toml::Table = toml::from_str(&text)
             .map_err(|e| format!("{}: not valid TOML: {e}", path.display()))?;
         let mut flat = BTreeMap::new();
-        flatten("", &table, &path, &mut flat)?;
+        flatten(&table, &path, &mut flat)?;
         locales.insert(locale, (path, flat));
     }
     Ok(locales)

@@ -23,13 +23,19 @@ fn main() -> std::process::ExitCode {
 fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "../src/locale_file.rs"]
+mod locale_file;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod export {
+    use super::locale_file;
     use std::collections::BTreeMap;
     use std::fmt::Write as _;
     use std::path::{Path, PathBuf};
 
+    use locale_file::PLURAL_CATEGORIES;
+
     const REFERENCE: &str = "en";
-    const PLURAL_CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
 
     /// One exported row.
     struct Row {
@@ -86,7 +92,7 @@ mod export {
                 .unwrap_or_default()
                 .to_string();
             let mut entries = BTreeMap::new();
-            flatten("", &table, &mut entries);
+            flatten(&table, &mut entries);
             locales.insert(locale, entries);
         }
         if !locales.contains_key(REFERENCE) {
@@ -98,38 +104,24 @@ mod export {
         Ok(locales)
     }
 
-    fn flatten(
-        prefix: &str,
-        table: &toml::Table,
-        out: &mut BTreeMap<String, Vec<(Option<String>, String)>>,
-    ) {
-        for (k, v) in table {
-            let key = if prefix.is_empty() {
-                k.clone()
-            } else {
-                format!("{prefix}.{k}")
-            };
-            match v {
-                toml::Value::String(s) => {
-                    out.insert(key, vec![(None, s.clone())]);
-                }
-                toml::Value::Table(t)
-                    if t.keys().all(|c| PLURAL_CATEGORIES.contains(&c.as_str())) =>
-                {
-                    let forms = PLURAL_CATEGORIES
-                        .iter()
-                        .filter_map(|c| {
-                            t.get(*c)
-                                .and_then(|v| v.as_str())
-                                .map(|s| (Some(c.to_string()), s.to_string()))
-                        })
-                        .collect();
-                    out.insert(key, forms);
-                }
-                toml::Value::Table(t) => flatten(&key, t, out),
-                _ => {}
+    fn flatten(table: &toml::Table, out: &mut BTreeMap<String, Vec<(Option<String>, String)>>) {
+        locale_file::walk(table, &mut |key, item| match item {
+            locale_file::Item::Text(s) => {
+                out.insert(key, vec![(None, s.to_string())]);
             }
-        }
+            locale_file::Item::Plural(forms) => {
+                // In CLDR order, whatever order the file has.
+                let forms = PLURAL_CATEGORIES
+                    .iter()
+                    .filter_map(|c| {
+                        let (_, text) = forms.iter().find(|(f, _)| f == c)?;
+                        Some((Some(c.to_string()), (*text)?.to_string()))
+                    })
+                    .collect();
+                out.insert(key, forms);
+            }
+            locale_file::Item::Invalid => {}
+        });
     }
 
     /// Rows sorted by key, English first, so each text sits next to its translations.

@@ -12,15 +12,11 @@ mod problem;
 pub mod taxonomy;
 pub mod validate;
 
-#[cfg(target_arch = "wasm32")]
 pub mod client;
-#[cfg(target_arch = "wasm32")]
 pub mod components;
-#[cfg(all(target_arch = "wasm32", feature = "demo"))]
+#[cfg(feature = "demo")]
 pub mod demo;
-#[cfg(target_arch = "wasm32")]
 pub mod embed;
-#[cfg(target_arch = "wasm32")]
 pub use components::AuthWidget;
 
 /// The widget's version, reported in telemetry.

@@ -254,36 +254,31 @@ impl LocaleFile {
     }
 }
 
-const PLURAL_CATEGORIES: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+#[path = "../src/locale_file.rs"]
+mod locale_file;
+use locale_file::{Item, walk};
 
-fn flatten(prefix: &str, table: &toml::Table, out: &mut LocaleFile) {
-    for (k, v) in table {
-        let key = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        match v {
-            toml::Value::String(s) => out.texts.push(Text {
-                key,
-                form: None,
-                text: s.clone(),
-            }),
-            toml::Value::Table(t) if t.keys().all(|c| PLURAL_CATEGORIES.contains(&c.as_str())) => {
-                for (cat, text) in t {
-                    out.texts.push(Text {
-                        key: key.clone(),
-                        form: Some(cat.clone()),
-                        text: text.as_str().unwrap_or_default().to_string(),
-                    });
-                }
-                out.plurals.insert(key, t.keys().cloned().collect());
+fn flatten(table: &toml::Table, out: &mut LocaleFile) {
+    walk(table, &mut |key, item| match item {
+        Item::Text(s) => out.texts.push(Text {
+            key,
+            form: None,
+            text: s.to_string(),
+        }),
+        Item::Plural(forms) => {
+            for (cat, text) in &forms {
+                out.texts.push(Text {
+                    key: key.clone(),
+                    form: Some(cat.to_string()),
+                    text: text.unwrap_or_default().to_string(),
+                });
             }
-            toml::Value::Table(t) => flatten(&key, t, out),
-            // build.rs refuses anything else, so the widget would not build.
-            _ => {}
+            out.plurals
+                .insert(key, forms.iter().map(|(c, _)| c.to_string()).collect());
         }
-    }
+        // build.rs refuses anything else, so the widget would not build.
+        Item::Invalid => {}
+    });
 }
 
 fn load() -> Vec<LocaleFile> {
@@ -308,7 +303,7 @@ fn load() -> Vec<LocaleFile> {
                 texts: Vec::new(),
                 plurals: BTreeMap::new(),
             };
-            flatten("", &table, &mut file);
+            flatten(&table, &mut file);
             file
         })
         .collect()

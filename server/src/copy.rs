@@ -10,30 +10,26 @@ use serde_json::{Map, Value};
 use crate::app::Shared;
 use crate::problem::{Code, Problem};
 
-/// Flattens nested TOML tables into dotted keys; a table of plural categories stays an object.
-pub fn flatten(prefix: &str, table: &toml::Table, out: &mut Map<String, Value>) {
-    const PLURALS: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
-    for (k, v) in table {
-        let key = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        match v {
-            toml::Value::String(s) => {
-                out.insert(key, Value::String(s.clone()));
-            }
-            toml::Value::Table(t) if t.keys().all(|c| PLURALS.contains(&c.as_str())) => {
-                let forms = t
-                    .iter()
-                    .filter_map(|(c, v)| Some((c.clone(), Value::String(v.as_str()?.to_string()))))
-                    .collect();
-                out.insert(key, Value::Object(forms));
-            }
-            toml::Value::Table(t) => flatten(&key, t, out),
-            _ => {}
+#[path = "../../src/locale_file.rs"]
+mod locale_file;
+
+/// The locale file as flat JSON: dotted keys; a plural is an object of its forms.
+pub fn to_json(table: &toml::Table) -> Map<String, Value> {
+    let mut out = Map::new();
+    locale_file::walk(table, &mut |key, item| match item {
+        locale_file::Item::Text(s) => {
+            out.insert(key, Value::String(s.to_string()));
         }
-    }
+        locale_file::Item::Plural(forms) => {
+            let forms = forms
+                .into_iter()
+                .filter_map(|(c, t)| Some((c.to_string(), Value::String(t?.to_string()))))
+                .collect();
+            out.insert(key, Value::Object(forms));
+        }
+        locale_file::Item::Invalid => {}
+    });
+    out
 }
 
 pub async fn locale_json(State(s): State<Shared>, Path(file): Path<String>) -> Response {
@@ -58,9 +54,7 @@ pub async fn locale_json(State(s): State<Shared>, Path(file): Path<String>) -> R
                 .into_response();
         }
     };
-    let mut out = Map::new();
-    flatten("", &table, &mut out);
-    let mut r = Value::Object(out).to_string().into_response();
+    let mut r = Value::Object(to_json(&table)).to_string().into_response();
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
