@@ -30,6 +30,15 @@ if stale; then
 else
   echo "==> e2e: dist/ is up to date"
 fi
+# The gallery journey loads /gallery.html (a copy of the demo page, as `make build-demo` makes).
+if [ ! -f dist/gallery.html ] || [ dist/index.html -nt dist/gallery.html ]; then
+  cp dist/index.html dist/gallery.html
+fi
+# The cross-origin host journey loads the embeddable build from dist/embed/.
+if [ ! -f dist/embed/auth-widget.js ]; then
+  echo "==> e2e: dist/embed/ is missing: bash scripts/embed.sh"
+  bash scripts/embed.sh
+fi
 
 echo "==> e2e: building auth-server and the journeys"
 cargo build -p auth-server --quiet

@@ -10,6 +10,10 @@
 mod accounts;
 #[path = "journeys/faults.rs"]
 mod faults;
+#[path = "journeys/gallery.rs"]
+mod gallery;
+#[path = "journeys/host.rs"]
+mod host;
 #[path = "journeys/keyboard.rs"]
 mod keyboard;
 #[path = "journeys/security.rs"]
@@ -45,6 +49,8 @@ static JOURNEYS: &[Journey] = &[
     journey!(status::server_supplied_strings_render_as_text),
     journey!(security::nothing_can_be_submitted_before_the_webassembly_loads),
     journey!(security::a_native_submit_posts_and_never_puts_the_password_in_a_url),
+    journey!(gallery::every_state_in_every_locale_and_theme_with_a_screenshot_per_theme),
+    journey!(host::a_host_page_on_another_origin_signs_in_with_cors_credentials),
 ];
 
 fn main() {

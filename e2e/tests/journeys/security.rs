@@ -1,7 +1,7 @@
 //! Credentials only ever travel in a POST body (STANDARDS 20).
 
 use crate::support::page::Ctx;
-use crate::support::procs::artifacts;
+use crate::support::procs::{RemoveOnDrop, artifacts};
 use crate::support::server::{DEMO_EMAIL, DEMO_PASSWORD, Server, dist};
 use fantoccini::key::Key;
 use serde_json::json;
@@ -19,15 +19,6 @@ fn dist_without_wasm(browser: &str) -> std::path::PathBuf {
         }
     }
     out
-}
-
-/// Removes the copy again.
-struct RemoveOnDrop(std::path::PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// The .wasm request fails (404); a person types and presses Enter anyway. The page has no

@@ -292,3 +292,87 @@ pub async fn console_lines(
         }
     }
 }
+
+/// A driver-specific `GET` under `/session/{id}/` (geckodriver's full-page screenshot).
+#[derive(Debug)]
+pub struct SessionGet(pub &'static str);
+
+impl WebDriverCompatibleCommand for SessionGet {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.0
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::GET, None)
+    }
+}
+
+/// A PNG of the whole document, not only the viewport. Chromium: CDP `Page.captureScreenshot`
+/// beyond the viewport, clipped to the document's size; Firefox: geckodriver's
+/// `moz/screenshot/full`.
+pub async fn full_page_png(client: &Client, kind: Kind) -> Vec<u8> {
+    let value = match kind {
+        Kind::Chromium => {
+            let size = client
+                .execute(
+                    "const d = document.documentElement;\
+                     return [Math.ceil(d.scrollWidth), Math.ceil(d.scrollHeight)];",
+                    vec![],
+                )
+                .await
+                .expect("the document's size");
+            let cmd = SessionCmd {
+                path: "goog/cdp/execute",
+                body: json!({
+                    "cmd": "Page.captureScreenshot",
+                    "params": {
+                        "format": "png",
+                        "captureBeyondViewport": true,
+                        "clip": { "x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1 },
+                    },
+                }),
+            };
+            let v = client.issue_cmd(cmd).await.expect("CDP captureScreenshot");
+            v["data"].clone()
+        }
+        Kind::Firefox => client
+            .issue_cmd(SessionGet("moz/screenshot/full"))
+            .await
+            .expect("moz/screenshot/full"),
+    };
+    decode_base64(value.as_str().expect("a base64 screenshot"))
+}
+
+/// Standard base64 (the drivers' screenshot encoding) to bytes.
+fn decode_base64(s: &str) -> Vec<u8> {
+    let digit = |c: u8| -> u32 {
+        match c {
+            b'A'..=b'Z' => (c - b'A') as u32,
+            b'a'..=b'z' => (c - b'a') as u32 + 26,
+            b'0'..=b'9' => (c - b'0') as u32 + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => panic!("not base64: {:?}", c as char),
+        }
+    };
+    let mut out = Vec::with_capacity(s.len() / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
+        acc = (acc << 6) | digit(c);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}

@@ -48,6 +48,9 @@ impl Server {
         cmd.args(["--addr", "127.0.0.1:0", "--db", "sqlite::memory:"])
             .args(["--seed-demo-user", "--faults", "--static-dir"])
             .arg(static_dir)
+            // `GET /copy/{locale}.json` from the locale files, as `make demo` serves it.
+            .arg("--locales-dir")
+            .arg(workspace().join("locales"))
             .args(extra)
             .env("RUST_LOG", "info");
         let log = log_path(&format!("server-{name}"));
