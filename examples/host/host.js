@@ -1,7 +1,9 @@
-// The host listens to the widget's events like any DOM event.
+// The host listens to the widget's events like any DOM event, and lists them.
 const out = document.getElementById("events");
 for (const name of ["auth-success", "auth-failure", "auth-outcome"]) {
   document.addEventListener(name, (e) => {
-    out.textContent = `${name}: ${JSON.stringify(e.detail)}`;
+    const line = document.createElement("div");
+    line.textContent = `${name}: ${JSON.stringify(e.detail)}`;
+    out.append(line);
   });
 }
