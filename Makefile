@@ -5,7 +5,7 @@ export TRUNK_SKIP_VERSION_CHECK := true
 PORT ?= 8080
 DATA_DIR ?= data
 
-.PHONY: setup demo gallery example-host build-demo embed test lint test-native test-browser test-e2e deps
+.PHONY: setup demo gallery example-host build-demo embed test lint test-native test-browser test-e2e bench-server deps
 
 setup:
 	@bash scripts/setup.sh
@@ -59,6 +59,10 @@ test-browser:
 ## End-to-end journeys through the built demo in headless Chromium and Firefox (e2e/).
 test-e2e:
 	bash scripts/e2e.sh
+
+## Login throughput and p50/p99 at the default argon2 parameters, then 4x that load (sheds with 429/503).
+bench-server:
+	cargo run --release -p auth-server --example bench
 
 ## Reports direct dependencies behind their latest release (needs the registry).
 deps:
