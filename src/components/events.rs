@@ -2,10 +2,77 @@
 //! telemetry beacons. None of them ever carries the password; only `auth-success` carries
 //! the email.
 
+use crate::client::Called;
 use crate::guidance::Action;
 use crate::taxonomy::{Failure, Flow, Outcome, User};
+use leptos::html;
+use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, Element};
+
+/// Where one widget's outcomes go: DOM events on its host (or its root), the telemetry URL,
+/// and the Leptos callbacks. Copyable, so closures can share it.
+#[derive(Clone, Copy)]
+pub struct Sink {
+    /// The `<auth-widget>` element, when there is one.
+    pub host: StoredValue<Option<Element>, LocalStorage>,
+    /// The widget's root, the event target when there is no host.
+    pub root: NodeRef<html::Div>,
+    pub telemetry_url: StoredValue<Option<String>>,
+    pub on_success: Option<Callback<SuccessDetail>>,
+    pub on_failure: Option<Callback<FailureDetail>>,
+    pub on_outcome: Option<Callback<OutcomeDetail>>,
+}
+
+impl Sink {
+    fn target(&self) -> Option<Element> {
+        self.host
+            .get_value()
+            .or_else(|| self.root.get_untracked().map(Into::into))
+    }
+
+    /// Every call: `auth-outcome`, a telemetry beacon, `on_outcome`.
+    pub fn outcome(&self, flow: Flow, called: &Called) {
+        let detail = OutcomeDetail::new(flow, &called.outcome, called.latency_ms);
+        if let Some(el) = self.target() {
+            outcome(&el, &detail);
+        }
+        if let Some(url) = self.telemetry_url.get_value() {
+            beacon(&url, &detail);
+        }
+        if let Some(cb) = self.on_outcome {
+            cb.run(detail);
+        }
+    }
+
+    /// A failure shown to the person: `auth-failure`, `on_failure`.
+    pub fn failure(&self, flow: Flow, f: &Failure) {
+        let detail = FailureDetail::new(flow, f);
+        if let Some(el) = self.target() {
+            failure(&el, &detail);
+        }
+        if let Some(cb) = self.on_failure {
+            cb.run(detail);
+        }
+    }
+
+    /// A verified sign-in or sign-up: `auth-success`, `on_success`.
+    pub fn success(&self, detail: SuccessDetail) {
+        if let Some(el) = self.target() {
+            success(&el, &detail);
+        }
+        if let Some(cb) = self.on_success {
+            cb.run(detail);
+        }
+    }
+
+    /// A next step for the host: `auth-action`.
+    pub fn action(&self, a: Action, email: &str) {
+        if let Some(el) = self.target() {
+            action(&el, a, email);
+        }
+    }
+}
 
 /// `auth-success`: a verified sign-in or sign-up.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,7 +163,7 @@ fn dispatch(target: &Element, name: &str, detail: JsValue) {
     }
 }
 
-pub fn success(target: &Element, d: &SuccessDetail) {
+fn success(target: &Element, d: &SuccessDetail) {
     let user = object(&[
         ("id", d.user.id.as_str().into()),
         ("email", d.user.email.as_str().into()),
@@ -112,7 +179,7 @@ pub fn success(target: &Element, d: &SuccessDetail) {
     );
 }
 
-pub fn failure(target: &Element, d: &FailureDetail) {
+fn failure(target: &Element, d: &FailureDetail) {
     dispatch(
         target,
         "auth-failure",
@@ -125,13 +192,13 @@ pub fn failure(target: &Element, d: &FailureDetail) {
     );
 }
 
-pub fn outcome(target: &Element, d: &OutcomeDetail) {
+fn outcome(target: &Element, d: &OutcomeDetail) {
     dispatch(target, "auth-outcome", d.to_js());
 }
 
 /// `auth-action`: a next step the host page handles (resend verification, contact support).
 /// Carries the email so the host can act on it; never the password.
-pub fn action(target: &Element, action: Action, email: &str) {
+fn action(target: &Element, action: Action, email: &str) {
     dispatch(
         target,
         "auth-action",
@@ -141,7 +208,7 @@ pub fn action(target: &Element, action: Action, email: &str) {
 
 /// Sends `{flow, outcome, status, latency_ms, widget_version}` to `url` with
 /// `navigator.sendBeacon`, falling back to `fetch` with `keepalive`.
-pub fn beacon(url: &str, d: &OutcomeDetail) {
+fn beacon(url: &str, d: &OutcomeDetail) {
     let body = d.to_js();
     let _ = js_sys::Reflect::set(&body, &"widget_version".into(), &crate::VERSION.into());
     let Some(json) = js_sys::JSON::stringify(&body)

@@ -3,6 +3,7 @@
 mod banner;
 mod events;
 mod fields;
+mod form_state;
 #[cfg(feature = "demo")]
 mod gallery;
 mod i18n;

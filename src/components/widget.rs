@@ -1,15 +1,16 @@
 //! `AuthWidget`: login, sign-up and password-reset request in one form.
 
 use super::banner::{FailureBanner, Notice, SuccessBanner};
-use super::events::{self, FailureDetail, OutcomeDetail, SuccessDetail};
+use super::events::{FailureDetail, OutcomeDetail, Sink, SuccessDetail};
 use super::fields::{EmailField, PasswordField};
+use super::form_state::{FormOptions, UseAuthFormReturn, use_auth_form};
 use super::i18n::{I18n, Override, parse_overrides};
 use super::status::StatusBanner;
 use super::theme::Theme;
-use crate::client::{ApiClient, Called, credentials_body};
-use crate::guidance::{Action, GuideOptions, guide};
-use crate::taxonomy::{Failure, FailureKind, FieldError, Flow, Success};
-use crate::validate::{DEFAULT_MIN_PASSWORD, Mode, validate};
+use crate::client::ApiClient;
+use crate::guidance::GuideOptions;
+use crate::taxonomy::Field;
+use crate::validate::{DEFAULT_MIN_PASSWORD, Mode};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,13 +24,6 @@ async fn fetch_overrides(url: &str) -> Option<std::collections::HashMap<String, 
         return None;
     }
     parse_overrides(&resp.text().await.ok()?)
-}
-
-/// A `performance.mark`, for the response-to-banner benchmark.
-fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark(name);
-    }
 }
 
 static INSTANCES: AtomicUsize = AtomicUsize::new(0);
@@ -114,284 +108,43 @@ pub fn AuthWidget(
         Some(url) => Some(url.to_string()),
         None => Some(format!("{}/status", client.base)),
     };
-    let options = GuideOptions { enumeration_safe };
-
-    let mode = RwSignal::new(mode);
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let show_password = RwSignal::new(false);
-    let pending = RwSignal::new(false);
-    let notice: RwSignal<Option<Notice>> = RwSignal::new(None);
-    let field_errors: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
-    let remaining = RwSignal::new(0u32);
-    let countdown_timer: StoredValue<Option<IntervalHandle>> = StoredValue::new(None);
-    // The last request, kept in memory only so "Try again" can resend it after a fault that
-    // is not the person's (the field itself is cleared, STANDARDS 15). Dropped on success,
-    // on a credentials failure, on a mode switch and when the widget is disposed.
-    let last_request: StoredValue<Option<(Flow, String, Option<String>)>> = StoredValue::new(None);
     let root: NodeRef<html::Div> = NodeRef::new();
-    let host = StoredValue::new_local(host);
-    let target = move || -> Option<web_sys::Element> {
-        host.get_value()
-            .or_else(|| root.get_untracked().map(Into::into))
+    let sink = Sink {
+        host: StoredValue::new_local(host),
+        root,
+        telemetry_url: StoredValue::new(telemetry_url.get_untracked()),
+        on_success,
+        on_failure,
+        on_outcome,
     };
-    let telemetry_url = StoredValue::new(telemetry_url.get_untracked());
-    let banner: NodeRef<html::Div> = NodeRef::new();
-
-    let stop_countdown = move || {
-        if let Some(h) = countdown_timer.get_value() {
-            h.clear();
-        }
-        countdown_timer.set_value(None);
-        remaining.set(0);
-    };
-    on_cleanup(move || {
-        if let Some(h) = countdown_timer.try_get_value().flatten() {
-            h.clear();
-        }
-    });
-    let start_countdown = move |secs: u32| {
-        stop_countdown();
-        remaining.set(secs);
-        let handle = set_interval_with_handle(
-            move || {
-                let left = remaining.get_untracked().saturating_sub(1);
-                remaining.set(left);
-                if left == 0 {
-                    stop_countdown();
-                }
-            },
-            Duration::from_secs(1),
-        );
-        countdown_timer.set_value(handle.ok());
-    };
-    let focus_banner = move || {
-        request_animation_frame(move || {
-            if let Some(el) = banner.get_untracked() {
-                let _ = el.focus();
-            }
-        });
-    };
-
-    let show_failure = move |flow: Flow, failure: Failure| {
-        let g = guide(flow, &failure, options);
-        if !g.actions.contains(&Action::Retry) {
-            last_request.set_value(None);
-        }
-        if let Some(secs) = g.countdown {
-            start_countdown(secs);
-        }
-        if matches!(flow, Flow::Login | Flow::Signup | Flow::Session) {
-            password.set(String::new()); // STANDARDS 15: keep the email, clear the password
-        }
-        field_errors.set(failure.field_errors.clone());
-        let detail = FailureDetail::new(flow, &failure);
-        if let Some(el) = target() {
-            events::failure(&el, &detail);
-        }
-        if let Some(cb) = on_failure {
-            cb.run(detail);
-        }
-        notice.set(Some(Notice::Failure(g, failure.field_errors)));
-        focus_banner();
-    };
-
-    let report = move |flow: Flow, called: &Called| {
-        let detail = OutcomeDetail::new(flow, &called.outcome, called.latency_ms);
-        if let Some(el) = target() {
-            events::outcome(&el, &detail);
-        }
-        if let Some(url) = telemetry_url.get_value() {
-            events::beacon(&url, &detail);
-        }
-        if let Some(cb) = on_outcome {
-            cb.run(detail);
-        }
-    };
-
-    let run = {
-        let client = client.clone();
-        move |flow: Flow, address: String, secret: Option<String>| {
-            let client = client.clone();
-            last_request.set_value(Some((flow, address.clone(), secret.clone())));
-            pending.set(true);
-            notice.set(None);
-            spawn_local(async move {
-                let body = credentials_body(&address, secret.as_deref());
-                drop(secret);
-                let called = client.call(flow, Some(body), None).await;
-                report(flow, &called);
-                let result = match called.outcome {
-                    Ok(Success::SignedIn { access_token, .. }) => {
-                        // Never announce success before the session really works (the incident).
-                        let check = client
-                            .call(Flow::Session, None, access_token.as_deref())
-                            .await;
-                        report(Flow::Session, &check);
-                        check
-                            .outcome
-                            .map(|s| (s, access_token))
-                            .map_err(|f| (Flow::Session, f))
-                    }
-                    Ok(other) => Ok((other, None)),
-                    Err(f) => Err((flow, f)),
-                };
-                pending.set(false);
-                if result.is_ok() {
-                    last_request.set_value(None);
-                }
-                // Performance marks: the last answer arrived; the next frame shows the banner.
-                mark("auth-widget:response");
-                request_animation_frame(|| mark("auth-widget:banner"));
-                match result {
-                    Ok((Success::SignedIn { user, .. }, access_token)) => {
-                        password.set(String::new());
-                        let kind = if flow == Flow::Signup {
-                            "signup"
-                        } else {
-                            "login"
-                        };
-                        notice.set(Some(Notice::Success {
-                            kind,
-                            email: user.email.clone(),
-                        }));
-                        let detail = SuccessDetail {
-                            flow,
-                            user,
-                            access_token,
-                        };
-                        if let Some(el) = target() {
-                            events::success(&el, &detail);
-                        }
-                        if let Some(cb) = on_success {
-                            cb.run(detail);
-                        }
-                    }
-                    Ok((Success::VerifyEmail, _)) => {
-                        password.set(String::new());
-                        notice.set(Some(Notice::Success {
-                            kind: "verify_email",
-                            email: address,
-                        }));
-                    }
-                    Ok((Success::Done, _)) => {
-                        notice.set(Some(Notice::Success {
-                            kind: "reset",
-                            email: address,
-                        }));
-                    }
-                    Err((failed_flow, failure)) => show_failure(failed_flow, failure),
-                }
-            });
-        }
-    };
-
-    let submit = {
-        let run = run.clone();
-        move || {
-            if pending.get_untracked() || remaining.get_untracked() > 0 {
-                return; // double-submit protection: one request at a time
-            }
-            show_password.set(false); // STANDARDS 5: type=password again on submit
-            let m = mode.get_untracked();
-            let errors = validate(
-                m,
-                &email.get_untracked(),
-                &password.get_untracked(),
-                min_password,
-            );
-            if !errors.is_empty() {
-                let failure = Failure {
-                    field_errors: errors,
-                    ..Failure::bare(FailureKind::ValidationFailed)
-                };
-                let g = guide(Flow::Login, &failure, options);
-                field_errors.set(failure.field_errors.clone());
-                notice.set(Some(Notice::Failure(g, failure.field_errors)));
-                focus_banner();
-                return;
-            }
-            field_errors.set(Vec::new());
-            let flow = match m {
-                Mode::Login => Flow::Login,
-                Mode::Signup => Flow::Signup,
-                Mode::Reset => Flow::PasswordReset,
-            };
-            let secret = (flow != Flow::PasswordReset).then(|| password.get_untracked());
-            run(flow, email.get_untracked().trim().to_string(), secret);
-        }
-    };
-
-    let switch_mode = move |to: Mode| {
-        mode.set(to);
-        notice.set(None);
-        field_errors.set(Vec::new());
-        password.set(String::new());
-        last_request.set_value(None);
-    };
-    let on_action = Callback::new({
-        let submit = submit.clone();
-        move |a: Action| match a {
-            Action::Retry => match last_request.get_value() {
-                // Resend what failed, unless the person has changed the email since.
-                Some((flow, address, secret))
-                    if address == email.get_untracked().trim()
-                        && !pending.get_untracked()
-                        && remaining.get_untracked() == 0 =>
-                {
-                    run(flow, address, secret)
-                }
-                _ => submit(),
-            },
-            Action::ResetPassword => switch_mode(Mode::Reset),
-            Action::SignInInstead => switch_mode(Mode::Login),
-            Action::CreateAccount => switch_mode(Mode::Signup),
-            Action::ResendVerification | Action::ContactSupport => {
-                if let Some(el) = target() {
-                    events::action(&el, a, &email.get_untracked());
-                }
-            }
-        }
-    });
-
-    // Offline detection: navigator.onLine now, then the online/offline events. The banner
-    // appears without taking focus (the person may be typing) and clears when back online.
-    let offline_notice = move || {
-        let g = guide(Flow::Login, &Failure::bare(FailureKind::Offline), options);
-        notice.set(Some(Notice::Failure(g, Vec::new())));
-    };
-    if !crate::client::online() {
-        offline_notice();
-    }
-    let went_offline = window_event_listener(leptos::ev::offline, move |_| offline_notice());
-    let came_online = window_event_listener(leptos::ev::online, move |_| {
-        let is_offline = matches!(
-            notice.get_untracked(),
-            Some(Notice::Failure(ref g, _)) if g.kind == FailureKind::Offline
-        );
-        if is_offline {
-            notice.set(None);
-        }
-    });
-    on_cleanup(move || {
-        went_offline.remove();
-        came_online.remove();
-    });
+    let UseAuthFormReturn {
+        mode,
+        email,
+        password,
+        show_password,
+        pending,
+        notice,
+        field_errors,
+        remaining,
+        banner,
+        submit,
+        on_action,
+        switch_mode,
+    } = use_auth_form(
+        mode,
+        FormOptions {
+            client,
+            guide: GuideOptions { enumeration_safe },
+            min_password,
+            sink,
+        },
+    );
 
     let busy = Signal::derive(move || pending.get() || remaining.get() > 0);
     let mode_key = move |prefix: &str| format!("form.{prefix}_{}", mode.get().as_str());
-    let email_error = Signal::derive(move || {
-        field_errors
-            .get()
-            .into_iter()
-            .find(|e| e.field == crate::taxonomy::Field::Email)
-    });
-    let password_error = Signal::derive(move || {
-        field_errors
-            .get()
-            .into_iter()
-            .find(|e| e.field == crate::taxonomy::Field::Password)
-    });
+    let field_error = move |field: Field| {
+        Signal::derive(move || field_errors.get().into_iter().find(|e| e.field == field))
+    };
     let failure_view = move || match notice.get() {
         Some(Notice::Failure(g, errors)) => Some(view! {
             <FailureBanner
@@ -427,12 +180,12 @@ pub fn AuthWidget(
             {failure_view}
             <div role="status" class="aw-live">{status_view}</div>
             <form class="aw-form" method="post" novalidate=true
-                on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                on:submit=move |ev| { ev.prevent_default(); submit.run(()); }>
                 <EmailField id=id.get_value() value=email mode=mode.into()
-                    error=email_error i18n=i18n />
+                    error=field_error(Field::Email) i18n=i18n />
                 <Show when=move || !is_reset()>
                     <PasswordField id=id.get_value() value=password mode=mode.into()
-                        shown=show_password error=password_error i18n=i18n min_password=min_password />
+                        shown=show_password error=field_error(Field::Password) i18n=i18n min_password=min_password />
                 </Show>
                 <button type="submit" class="aw-button aw-button--primary" disabled=busy
                     aria-busy=move || pending.get().to_string()>
@@ -442,17 +195,17 @@ pub fn AuthWidget(
             <div class="aw-widget__links">
                 <Show when=move || mode.get() == Mode::Login>
                     <button type="button" class="aw-link" data-action="forgot_password"
-                        on:click=move |_| switch_mode(Mode::Reset)>
+                        on:click=move |_| switch_mode.run(Mode::Reset)>
                         {move || i18n.get().t("form.forgot_password")}
                     </button>
                     <button type="button" class="aw-link" data-action="switch_to_signup"
-                        on:click=move |_| switch_mode(Mode::Signup)>
+                        on:click=move |_| switch_mode.run(Mode::Signup)>
                         {move || i18n.get().t("form.switch_to_signup")}
                     </button>
                 </Show>
                 <Show when=move || mode.get() != Mode::Login>
                     <button type="button" class="aw-link" data-action="switch_to_login"
-                        on:click=move |_| switch_mode(Mode::Login)>
+                        on:click=move |_| switch_mode.run(Mode::Login)>
                         {move || {
                             let key = if is_reset() { "form.back_to_login" } else { "form.switch_to_login" };
                             i18n.get().t(key)

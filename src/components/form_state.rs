@@ -1,0 +1,310 @@
+//! `use_auth_form`: the widget's non-visual state and behaviour — submitting, the session
+//! check, failures, the countdown, offline detection and the banner's next steps. The
+//! component in `widget.rs` only renders what this returns.
+
+use super::banner::Notice;
+use super::events::{Sink, SuccessDetail};
+use crate::client::ApiClient;
+use crate::guidance::{Action, GuideOptions, guide};
+use crate::taxonomy::{Failure, FailureKind, FieldError, Flow, Success};
+use crate::validate::{Mode, validate};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::time::Duration;
+
+/// What [`use_auth_form`] needs.
+pub struct FormOptions {
+    pub client: ApiClient,
+    pub guide: GuideOptions,
+    /// Sign-up minimum password length in code points.
+    pub min_password: u32,
+    pub sink: Sink,
+}
+
+/// The form's state, as signals the view reads, and the actions it calls.
+#[derive(Clone, Copy)]
+pub struct UseAuthFormReturn {
+    /// Login, sign-up or reset.
+    pub mode: RwSignal<Mode>,
+    /// The email field.
+    pub email: RwSignal<String>,
+    /// The password field. Cleared after every failed or successful attempt.
+    pub password: RwSignal<String>,
+    /// Whether the password is shown as text.
+    pub show_password: RwSignal<bool>,
+    /// A request is in flight.
+    pub pending: RwSignal<bool>,
+    /// The banner to show, if any.
+    pub notice: RwSignal<Option<Notice>>,
+    /// Field errors, for `aria-invalid` and the messages under the labels.
+    pub field_errors: RwSignal<Vec<FieldError>>,
+    /// Seconds left before submit is enabled again.
+    pub remaining: RwSignal<u32>,
+    /// The failure banner's focusable box.
+    pub banner: NodeRef<html::Div>,
+    /// Submit the form (validates first).
+    pub submit: Callback<()>,
+    /// Run a banner's next step.
+    pub on_action: Callback<Action>,
+    /// Switch mode, keeping the email and clearing the rest.
+    pub switch_mode: Callback<Mode>,
+}
+
+/// A `performance.mark`, for the response-to-banner benchmark.
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// The state and behaviour of one widget instance. Timers and window listeners it creates
+/// are released when the owning component is disposed.
+pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
+    let FormOptions {
+        client,
+        guide: guide_options,
+        min_password,
+        sink,
+    } = options;
+    let mode = RwSignal::new(initial);
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let show_password = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let notice: RwSignal<Option<Notice>> = RwSignal::new(None);
+    let field_errors: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
+    let remaining = RwSignal::new(0u32);
+    let banner: NodeRef<html::Div> = NodeRef::new();
+    let countdown_timer: StoredValue<Option<IntervalHandle>> = StoredValue::new(None);
+    // The last request, kept in memory only so "Try again" can resend it after a fault that
+    // is not the person's (the field itself is cleared, STANDARDS 15). Dropped on success,
+    // on a credentials failure, on a mode switch and when the widget is disposed.
+    let last_request: StoredValue<Option<(Flow, String, Option<String>)>> = StoredValue::new(None);
+
+    let stop_countdown = move || {
+        if let Some(h) = countdown_timer.get_value() {
+            h.clear();
+        }
+        countdown_timer.set_value(None);
+        remaining.set(0);
+    };
+    on_cleanup(move || {
+        if let Some(h) = countdown_timer.try_get_value().flatten() {
+            h.clear();
+        }
+    });
+    let start_countdown = move |secs: u32| {
+        stop_countdown();
+        remaining.set(secs);
+        let handle = set_interval_with_handle(
+            move || {
+                let left = remaining.get_untracked().saturating_sub(1);
+                remaining.set(left);
+                if left == 0 {
+                    stop_countdown();
+                }
+            },
+            Duration::from_secs(1),
+        );
+        countdown_timer.set_value(handle.ok());
+    };
+    let focus_banner = move || {
+        request_animation_frame(move || {
+            if let Some(el) = banner.get_untracked() {
+                let _ = el.focus();
+            }
+        });
+    };
+
+    let show_failure = move |flow: Flow, failure: Failure| {
+        let g = guide(flow, &failure, guide_options);
+        if !g.actions.contains(&Action::Retry) {
+            last_request.set_value(None);
+        }
+        if let Some(secs) = g.countdown {
+            start_countdown(secs);
+        }
+        if matches!(flow, Flow::Login | Flow::Signup | Flow::Session) {
+            password.set(String::new()); // STANDARDS 15: keep the email, clear the password
+        }
+        field_errors.set(failure.field_errors.clone());
+        sink.failure(flow, &failure);
+        notice.set(Some(Notice::Failure(g, failure.field_errors)));
+        focus_banner();
+    };
+
+    let show_success =
+        move |flow: Flow, success: Success, token: Option<String>, address| match success {
+            Success::SignedIn { user, .. } => {
+                password.set(String::new());
+                let kind = if flow == Flow::Signup {
+                    "signup"
+                } else {
+                    "login"
+                };
+                let email = user.email.clone();
+                notice.set(Some(Notice::Success { kind, email }));
+                sink.success(SuccessDetail {
+                    flow,
+                    user,
+                    access_token: token,
+                });
+            }
+            Success::VerifyEmail => {
+                password.set(String::new());
+                let kind = "verify_email";
+                notice.set(Some(Notice::Success {
+                    kind,
+                    email: address,
+                }));
+            }
+            Success::Done => {
+                notice.set(Some(Notice::Success {
+                    kind: "reset",
+                    email: address,
+                }));
+            }
+        };
+
+    let run = move |flow: Flow, address: String, secret: Option<String>| {
+        let client = client.clone();
+        last_request.set_value(Some((flow, address.clone(), secret.clone())));
+        pending.set(true);
+        notice.set(None);
+        spawn_local(async move {
+            let body = crate::client::credentials_body(&address, secret.as_deref());
+            drop(secret);
+            let called = client.call(flow, Some(body), None).await;
+            sink.outcome(flow, &called);
+            let result = match called.outcome {
+                Ok(Success::SignedIn { access_token, .. }) => {
+                    // Never announce success before the session really works (the incident).
+                    let check = client
+                        .call(Flow::Session, None, access_token.as_deref())
+                        .await;
+                    sink.outcome(Flow::Session, &check);
+                    check
+                        .outcome
+                        .map(|s| (s, access_token))
+                        .map_err(|f| (Flow::Session, f))
+                }
+                Ok(other) => Ok((other, None)),
+                Err(f) => Err((flow, f)),
+            };
+            pending.set(false);
+            // Performance marks: the last answer arrived; the next frame shows the banner.
+            mark("auth-widget:response");
+            request_animation_frame(|| mark("auth-widget:banner"));
+            match result {
+                Ok((success, token)) => {
+                    last_request.set_value(None);
+                    show_success(flow, success, token, address);
+                }
+                Err((failed_flow, failure)) => show_failure(failed_flow, failure),
+            }
+        });
+    };
+
+    let submit = Callback::new({
+        let run = run.clone();
+        move |()| {
+            if pending.get_untracked() || remaining.get_untracked() > 0 {
+                return; // double-submit protection: one request at a time
+            }
+            show_password.set(false); // STANDARDS 5: type=password again on submit
+            let m = mode.get_untracked();
+            let address = email.get_untracked();
+            let errors = validate(m, &address, &password.get_untracked(), min_password);
+            if !errors.is_empty() {
+                let failure = Failure {
+                    field_errors: errors,
+                    ..Failure::bare(FailureKind::ValidationFailed)
+                };
+                let g = guide(Flow::Login, &failure, guide_options);
+                field_errors.set(failure.field_errors.clone());
+                notice.set(Some(Notice::Failure(g, failure.field_errors)));
+                focus_banner();
+                return;
+            }
+            field_errors.set(Vec::new());
+            let flow = match m {
+                Mode::Login => Flow::Login,
+                Mode::Signup => Flow::Signup,
+                Mode::Reset => Flow::PasswordReset,
+            };
+            let secret = (flow != Flow::PasswordReset).then(|| password.get_untracked());
+            run(flow, address.trim().to_string(), secret);
+        }
+    });
+
+    let switch_mode = Callback::new(move |to: Mode| {
+        mode.set(to);
+        notice.set(None);
+        field_errors.set(Vec::new());
+        password.set(String::new());
+        last_request.set_value(None);
+    });
+    let on_action = Callback::new(move |a: Action| match a {
+        Action::Retry => match last_request.get_value() {
+            // Resend what failed, unless the person has changed the email since.
+            Some((flow, address, secret))
+                if address == email.get_untracked().trim()
+                    && !pending.get_untracked()
+                    && remaining.get_untracked() == 0 =>
+            {
+                run(flow, address, secret)
+            }
+            _ => submit.run(()),
+        },
+        Action::ResetPassword => switch_mode.run(Mode::Reset),
+        Action::SignInInstead => switch_mode.run(Mode::Login),
+        Action::CreateAccount => switch_mode.run(Mode::Signup),
+        Action::ResendVerification | Action::ContactSupport => {
+            sink.action(a, &email.get_untracked());
+        }
+    });
+
+    // Offline detection: navigator.onLine now, then the online/offline events. The banner
+    // appears without taking focus (the person may be typing) and clears when back online.
+    let offline_notice = move || {
+        let g = guide(
+            Flow::Login,
+            &Failure::bare(FailureKind::Offline),
+            guide_options,
+        );
+        notice.set(Some(Notice::Failure(g, Vec::new())));
+    };
+    if !crate::client::online() {
+        offline_notice();
+    }
+    let went_offline = window_event_listener(leptos::ev::offline, move |_| offline_notice());
+    let came_online = window_event_listener(leptos::ev::online, move |_| {
+        let is_offline = matches!(
+            notice.get_untracked(),
+            Some(Notice::Failure(ref g, _)) if g.kind == FailureKind::Offline
+        );
+        if is_offline {
+            notice.set(None);
+        }
+    });
+    on_cleanup(move || {
+        went_offline.remove();
+        came_online.remove();
+    });
+
+    UseAuthFormReturn {
+        mode,
+        email,
+        password,
+        show_password,
+        pending,
+        notice,
+        field_errors,
+        remaining,
+        banner,
+        submit,
+        on_action,
+        switch_mode,
+    }
+}
