@@ -49,6 +49,8 @@ pub struct UseAuthFormReturn {
     pub on_action: Callback<Action>,
     /// Switch mode, keeping the email and clearing the rest.
     pub switch_mode: Callback<Mode>,
+    /// Sign out of the session this widget signed in (`POST {base}/logout`).
+    pub sign_out: Callback<()>,
 }
 
 /// A `performance.mark`, for the response-to-banner benchmark.
@@ -81,6 +83,9 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     // is not the person's (the field itself is cleared, STANDARDS 15). Dropped on success,
     // on a credentials failure, on a mode switch and when the widget is disposed.
     let last_request: StoredValue<Option<(Flow, String, Option<String>)>> = StoredValue::new(None);
+    // The bearer token of the session this widget signed in, if the server gave one: memory
+    // only (STANDARDS 21), for signing out; the cookie session needs nothing kept.
+    let session_token: StoredValue<Option<String>> = StoredValue::new(None);
 
     let stop_countdown = move || {
         if let Some(h) = countdown_timer.get_value() {
@@ -145,6 +150,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
                 };
                 let email = user.email.clone();
                 notice.set(Some(Notice::Success { kind, email }));
+                session_token.set_value(token.clone());
                 sink.success(SuccessDetail {
                     flow,
                     user,
@@ -160,8 +166,13 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
                 }));
             }
             Success::Done => {
+                let kind = if flow == Flow::Logout {
+                    "logout"
+                } else {
+                    "reset"
+                };
                 notice.set(Some(Notice::Success {
-                    kind: "reset",
+                    kind,
                     email: address,
                 }));
             }
@@ -169,13 +180,19 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
 
     let run = move |flow: Flow, address: String, secret: Option<String>| {
         let client = client.clone();
+        let bearer = if flow == Flow::Logout {
+            session_token.get_value()
+        } else {
+            None
+        };
         last_request.set_value(Some((flow, address.clone(), secret.clone())));
         pending.set(true);
         notice.set(None);
         spawn_local(async move {
-            let body = crate::client::credentials_body(&address, secret.as_deref());
+            let body = (flow != Flow::Logout)
+                .then(|| crate::client::credentials_body(&address, secret.as_deref()));
             drop(secret);
-            let called = client.call(flow, Some(body), None).await;
+            let called = client.call(flow, body, bearer.as_deref()).await;
             sink.outcome(flow, &called);
             let result = match called.outcome {
                 Ok(Success::SignedIn { access_token, .. }) => {
@@ -238,6 +255,15 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         }
     });
 
+    let sign_out = Callback::new({
+        let run = run.clone();
+        move |()| {
+            if !pending.get_untracked() {
+                run(Flow::Logout, email.get_untracked().trim().to_string(), None);
+                session_token.set_value(None);
+            }
+        }
+    });
     let switch_mode = Callback::new(move |to: Mode| {
         mode.set(to);
         notice.set(None);
@@ -306,5 +332,6 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         submit,
         on_action,
         switch_mode,
+        sign_out,
     }
 }

@@ -130,6 +130,7 @@ pub fn AuthWidget(
         submit,
         on_action,
         switch_mode,
+        sign_out,
     } = use_auth_form(
         mode,
         FormOptions {
@@ -161,7 +162,19 @@ pub fn AuthWidget(
     };
     let status_view = move || match notice.get() {
         Some(Notice::Success { kind, email }) => {
-            Some(view! { <SuccessBanner kind=kind email=email i18n=i18n /> }.into_any())
+            let signed_in = matches!(kind, "login" | "signup");
+            Some(
+                view! {
+                    <SuccessBanner kind=kind email=email i18n=i18n />
+                    {signed_in.then(|| view! {
+                        <button type="button" class="aw-button aw-button--secondary"
+                            data-action="sign_out" on:click=move |_| sign_out.run(())>
+                            {move || i18n.get().t("form.sign_out")}
+                        </button>
+                    })}
+                }
+                .into_any(),
+            )
         }
         _ if pending.get() => Some(
             view! { <p class="aw-pending">{move || i18n.get().t(&mode_key("pending"))}</p> }

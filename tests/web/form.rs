@@ -224,3 +224,33 @@ async fn timeout_offers_retry_which_sends_again_and_succeeds() {
     w.click("[data-failure=timeout] [data-action=retry]");
     w.wait_for("[data-outcome=login]").await;
 }
+
+#[wasm_bindgen_test]
+async fn sign_out_after_signing_in_ends_the_session_on_the_server() {
+    let w = mount(Mode::Login);
+    w.type_into("input[name=email]", DEMO_EMAIL);
+    w.type_into("input[name=password]", DEMO_PASSWORD);
+    w.click("button[type=submit]");
+    w.wait_for("[data-outcome=login]").await;
+    w.click("[data-action=sign_out]");
+    let banner = w.wait_for("[data-outcome=logout]").await;
+    assert_eq!(
+        banner
+            .query_selector(".aw-banner__title")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "You're signed out"
+    );
+    let session = gloo_net::http::Request::get(&format!("{}/session", api_base()))
+        .credentials(web_sys::RequestCredentials::Include)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        session.status(),
+        401,
+        "the server no longer accepts the session"
+    );
+}
