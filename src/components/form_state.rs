@@ -5,7 +5,7 @@
 use super::banner::Notice;
 use super::events::{Sink, SuccessDetail};
 use crate::client::ApiClient;
-use crate::guidance::{Action, GuideOptions, guide};
+use crate::guidance::{Action, Focus, GuideOptions, guide};
 use crate::taxonomy::{Failure, FailureKind, FieldError, Flow, Success};
 use crate::validate::{Mode, validate};
 use leptos::html;
@@ -114,7 +114,11 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         );
         countdown_timer.set_value(handle.ok());
     };
-    let focus_banner = move || {
+    // Moves focus to the banner when its guidance says so (STANDARDS 10, 12).
+    let focus_banner = move |focus: Focus| {
+        if focus != Focus::Summary {
+            return;
+        }
         request_animation_frame(move || {
             if let Some(el) = banner.get_untracked() {
                 let _ = el.focus();
@@ -135,8 +139,9 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         }
         field_errors.set(failure.field_errors.clone());
         sink.failure(flow, &failure);
+        let focus = g.focus;
         notice.set(Some(Notice::Failure(g, failure.field_errors)));
-        focus_banner();
+        focus_banner(focus);
     };
 
     let show_success =
@@ -240,8 +245,9 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
                 };
                 let g = guide(Flow::Login, &failure, guide_options);
                 field_errors.set(failure.field_errors.clone());
+                let focus = g.focus;
                 notice.set(Some(Notice::Failure(g, failure.field_errors)));
-                focus_banner();
+                focus_banner(focus);
                 return;
             }
             field_errors.set(Vec::new());
@@ -294,11 +300,12 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     // Offline detection: navigator.onLine now, then the online/offline events. The banner
     // appears without taking focus (the person may be typing) and clears when back online.
     let offline_notice = move || {
-        let g = guide(
+        let mut g = guide(
             Flow::Login,
             &Failure::bare(FailureKind::Offline),
             guide_options,
         );
+        g.focus = Focus::Stay; // not the answer to a submit: the person may be typing
         notice.set(Some(Notice::Failure(g, Vec::new())));
     };
     if !crate::client::online() {

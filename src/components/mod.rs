@@ -11,7 +11,6 @@ mod status;
 mod theme;
 mod widget;
 
-pub use banner::Notice;
 pub use events::{FailureDetail, OutcomeDetail, SuccessDetail};
 #[cfg(feature = "demo")]
 pub use gallery::mount_gallery;

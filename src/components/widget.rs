@@ -38,7 +38,8 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
 /// ```
 ///
 /// Success and failure are dispatched as `auth-success`, `auth-failure` and `auth-outcome`
-/// DOM events from the widget's root element (bubbling, composed). No event carries the
+/// DOM events on `host` (the `<auth-widget>` element) or else the widget's root (bubbling,
+/// composed), and to the `on_*` callbacks. No event carries the
 /// password, and nothing is written to storage.
 #[component]
 pub fn AuthWidget(

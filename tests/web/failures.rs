@@ -1,7 +1,7 @@
 //! One browser test per fixture: the reference server (or the browser) produces the failure,
 //! and the widget must show exactly what the fixture table says.
 
-use super::support::{active, api_base, mount_with, set_fault, set_online};
+use super::support::{active, api_base, mount_with, set_fault, set_online, text_in};
 use auth_widget::copy::{self, Locale, english_plural};
 use auth_widget::fixtures::FIXTURES;
 use auth_widget::guidance::Focus;
@@ -94,19 +94,10 @@ pub async fn run_fixture(index: usize) {
         &[],
         &english_plural,
     );
-    assert_eq!(
-        banner
-            .query_selector(".aw-banner__title")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        title,
-        "{}",
-        f.name
-    );
-    let actions: Vec<String> = (0..banner.query_selector_all("[data-action]").unwrap().length())
-        .filter_map(|i| banner.query_selector_all("[data-action]").unwrap().item(i))
+    assert_eq!(text_in(&banner, ".aw-banner__title"), title, "{}", f.name);
+    let buttons = banner.query_selector_all("[data-action]").unwrap();
+    let actions: Vec<String> = (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
         .filter_map(|n| {
             n.unchecked_into::<web_sys::Element>()
                 .get_attribute("data-action")

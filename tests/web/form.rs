@@ -234,15 +234,7 @@ async fn sign_out_after_signing_in_ends_the_session_on_the_server() {
     w.wait_for("[data-outcome=login]").await;
     w.click("[data-action=sign_out]");
     let banner = w.wait_for("[data-outcome=logout]").await;
-    assert_eq!(
-        banner
-            .query_selector(".aw-banner__title")
-            .unwrap()
-            .unwrap()
-            .text_content()
-            .unwrap(),
-        "You're signed out"
-    );
+    assert_eq!(text_in(&banner, ".aw-banner__title"), "You're signed out");
     let session = gloo_net::http::Request::get(&format!("{}/session", api_base()))
         .credentials(web_sys::RequestCredentials::Include)
         .send()

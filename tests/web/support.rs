@@ -223,3 +223,12 @@ pub async fn wait_for_requests(suffix: &str, n: usize) {
     }
     panic!("timed out waiting for {n} requests to {suffix}");
 }
+
+/// The text of the first element matching `selector` inside `el`.
+pub fn text_in(el: &Element, selector: &str) -> String {
+    el.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no `{selector}` inside the element"))
+        .text_content()
+        .unwrap_or_default()
+}
