@@ -60,7 +60,7 @@ impl ApiClient {
     }
 
     /// Makes the call for `flow`. `body` is JSON for POST flows; `bearer` is sent on the
-    /// session check when login returned a token.
+    /// session check and on logout when login returned a token.
     pub async fn call(&self, flow: Flow, body: Option<String>, bearer: Option<&str>) -> Called {
         let started = now_ms();
         let outcome = self.send(flow, body, bearer).await;

@@ -4,7 +4,7 @@
 //! reference server), so a designer edits a file, reloads, and sees every state change.
 
 use super::banner::{FailureBanner, SuccessBanner, field_message};
-use super::i18n::{I18n, Override, parse_overrides};
+use super::i18n::{I18n, Override, fetch_overrides};
 use super::status::{STATES, StatusView};
 use crate::copy::Locale;
 use crate::fixtures::FIXTURES;
@@ -25,14 +25,6 @@ const FIELD_ERRORS: &[(Field, FieldErrorCode, Option<u32>)] = &[
     (Field::Password, FieldErrorCode::ContainsEmail, None),
 ];
 const SUCCESSES: &[&str] = &["login", "signup", "verify_email", "reset", "logout"];
-
-async fn load(url: &str) -> Option<HashMap<String, Override>> {
-    let resp = gloo_net::http::Request::get(url).send().await.ok()?;
-    if !resp.ok() {
-        return None;
-    }
-    parse_overrides(&resp.text().await.ok()?)
-}
 
 /// One labelled cell.
 #[component]
@@ -124,7 +116,7 @@ pub fn Gallery() -> impl IntoView {
                 } else {
                     custom.clone()
                 };
-                if let Some(o) = load(&url).await {
+                if let Some(o) = fetch_overrides(&url).await {
                     loaded.insert(locale.tag(), Arc::new(o));
                 }
             }

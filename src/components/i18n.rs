@@ -126,3 +126,12 @@ pub fn parse_overrides(json: &str) -> Option<HashMap<String, Override>> {
     }
     Some(out)
 }
+
+/// Fetches and reads a copy override file (`copy-url`, the gallery's live locale files).
+pub async fn fetch_overrides(url: &str) -> Option<HashMap<String, Override>> {
+    let resp = gloo_net::http::Request::get(url).send().await.ok()?;
+    if !resp.ok() {
+        return None;
+    }
+    parse_overrides(&resp.text().await.ok()?)
+}

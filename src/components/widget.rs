@@ -4,7 +4,7 @@ use super::banner::{FailureBanner, Notice, SuccessBanner};
 use super::events::{FailureDetail, OutcomeDetail, Sink, SuccessDetail};
 use super::fields::{EmailField, PasswordField};
 use super::form_state::{FormOptions, UseAuthFormReturn, use_auth_form};
-use super::i18n::{I18n, Override, parse_overrides};
+use super::i18n::{I18n, fetch_overrides};
 use super::status::StatusBanner;
 use super::theme::Theme;
 use crate::client::ApiClient;
@@ -16,15 +16,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-
-/// Loads a copy override file (`copy-url`).
-async fn fetch_overrides(url: &str) -> Option<std::collections::HashMap<String, Override>> {
-    let resp = gloo_net::http::Request::get(url).send().await.ok()?;
-    if !resp.ok() {
-        return None;
-    }
-    parse_overrides(&resp.text().await.ok()?)
-}
 
 static INSTANCES: AtomicUsize = AtomicUsize::new(0);
 
