@@ -188,7 +188,8 @@ impl Drop for Browser {
     }
 }
 
-/// A driver-specific WebDriver command under `/session/{id}/`.
+/// A driver-specific WebDriver command under `/session/{id}/`: `POST` with a body, or `GET`
+/// when the body is `Value::Null` (geckodriver's full-page screenshot).
 #[derive(Debug)]
 pub struct SessionCmd {
     pub path: &'static str,
@@ -209,7 +210,10 @@ impl WebDriverCompatibleCommand for SessionCmd {
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.body.to_string()))
+        match self.body {
+            Value::Null => (http::Method::GET, None),
+            ref body => (http::Method::POST, Some(body.to_string())),
+        }
     }
 }
 
@@ -293,28 +297,6 @@ pub async fn console_lines(
     }
 }
 
-/// A driver-specific `GET` under `/session/{id}/` (geckodriver's full-page screenshot).
-#[derive(Debug)]
-pub struct SessionGet(pub &'static str);
-
-impl WebDriverCompatibleCommand for SessionGet {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/{}",
-            session_id.unwrap_or_default(),
-            self.0
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::GET, None)
-    }
-}
-
 /// A PNG of the whole document, not only the viewport. Chromium: CDP `Page.captureScreenshot`
 /// beyond the viewport, clipped to the document's size; Firefox: geckodriver's
 /// `moz/screenshot/full`.
@@ -344,7 +326,10 @@ pub async fn full_page_png(client: &Client, kind: Kind) -> Vec<u8> {
             v["data"].clone()
         }
         Kind::Firefox => client
-            .issue_cmd(SessionGet("moz/screenshot/full"))
+            .issue_cmd(SessionCmd {
+                path: "moz/screenshot/full",
+                body: Value::Null,
+            })
             .await
             .expect("moz/screenshot/full"),
     };
