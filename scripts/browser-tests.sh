@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the wasm-bindgen browser tests in headless Chromium and headless Firefox against a
 # reference server started here on an ephemeral port with a fresh in-memory database.
+# BROWSERS=chromium (or firefox) runs one browser only, for a quicker loop while developing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -32,7 +33,7 @@ export WASM_BINDGEN_TEST_TIMEOUT=60
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 
 status=0
-for browser in chromium firefox; do
+for browser in ${BROWSERS:-chromium firefox}; do
   echo
   echo "==> browser tests in headless $browser"
   if [ "$browser" = chromium ]; then

@@ -1,6 +1,7 @@
 //! The banner: a failure (as the error summary, STANDARDS 10) or a success/progress status.
 
 use super::i18n::I18n;
+use super::reactive::{flag, shown_when, text};
 use crate::guidance::{Action, Guidance};
 use crate::taxonomy::FieldError;
 use crate::validate::{field_error_key, field_error_number};
@@ -47,7 +48,6 @@ pub fn FailureBanner(
     /// Set to the focusable outer box.
     node_ref: NodeRef<html::Div>,
 ) -> impl IntoView {
-    let i = move || i18n.get();
     let title_key = guidance.title_key();
     let body_key = guidance.body_key();
     let reference = guidance.reference.clone();
@@ -55,7 +55,7 @@ pub fn FailureBanner(
         .into_iter()
         .map(|e| {
             let href = format!("#{id_prefix}-{}", e.field.as_str());
-            view! { <li><a href=href>{move || field_message(&i(), &e)}</a></li> }
+            view! { <li><a href=href>{text(move || field_message(&i18n.read(), &e))}</a></li> }
         })
         .collect_view();
     let actions = guidance
@@ -69,14 +69,28 @@ pub fn FailureBanner(
                     type="button"
                     class="aw-button aw-button--secondary"
                     data-action=a.as_str()
-                    disabled=move || waits && (remaining.get() > 0)
+                    disabled=flag(move || waits && (remaining.get() > 0))
                     on:click=move |_| on_action.run(a)
                 >
-                    {move || i().t(&a.copy_key())}
+                    {text(move || i18n.read().t(&a.copy_key()))}
                 </button>
             }
         })
         .collect_view();
+    let countdown = shown_when(
+        move || remaining.get() > 0,
+        move || {
+            view! {
+                <p class="aw-banner__countdown" data-countdown=text(move || remaining.get().to_string())>
+                    {text(move || {
+                        let n = remaining.get();
+                        i18n.read().tv("failure.countdown", Some(u64::from(n)), &[])
+                    })}
+                </p>
+            }
+            .into_any()
+        },
+    );
     view! {
         <div
             class=format!("aw-banner aw-banner--{}", guidance.tone.as_str())
@@ -86,22 +100,15 @@ pub fn FailureBanner(
             node_ref=node_ref
         >
             <div role=guidance.role.as_str()>
-                <h2 class="aw-banner__title">{move || i().t(&title_key)}</h2>
-                <p class="aw-banner__body">{move || i().t(&body_key)}</p>
+                <h2 class="aw-banner__title">{text(move || i18n.read().t(&title_key))}</h2>
+                <p class="aw-banner__body">{text(move || i18n.read().t(&body_key))}</p>
                 <ul class="aw-banner__errors">{links}</ul>
-                <Show when=move || { remaining.get() > 0 }>
-                    <p class="aw-banner__countdown" data-countdown=move || remaining.get()>
-                        {move || {
-                            let n = remaining.get();
-                            i().tv("failure.countdown", Some(u64::from(n)), &[])
-                        }}
-                    </p>
-                </Show>
+                {countdown}
                 {reference
                     .map(|r| {
                         view! {
                             <p class="aw-banner__reference">
-                                {move || i().tv("failure.reference", None, &[("reference", &r)])}
+                                {text(move || i18n.read().tv("failure.reference", None, &[("reference", &r)]))}
                             </p>
                         }
                     })}
@@ -125,9 +132,9 @@ pub fn SuccessBanner(
     let body = format!("success.{kind}.body");
     view! {
         <div class="aw-banner aw-banner--success" data-outcome=kind data-tone="success">
-            <h2 class="aw-banner__title">{move || i18n.get().t(&title)}</h2>
+            <h2 class="aw-banner__title">{text(move || i18n.read().t(&title))}</h2>
             <p class="aw-banner__body">
-                {move || i18n.get().tv(&body, None, &[("email", &email)])}
+                {text(move || i18n.read().tv(&body, None, &[("email", &email)]))}
             </p>
         </div>
     }

@@ -2,6 +2,7 @@
 
 use super::banner::field_message;
 use super::i18n::I18n;
+use super::reactive::{dynamic, flag, maybe, shown_when, text, tr};
 use crate::taxonomy::FieldError;
 use crate::validate::Mode;
 use leptos::prelude::*;
@@ -13,16 +14,23 @@ fn FieldErrorText(
     error: Signal<Option<FieldError>>,
     i18n: Signal<I18n>,
 ) -> impl IntoView {
-    move || {
+    dynamic(move || {
         error.get().map(|e| {
+            let i18n = i18n.get();
             view! {
                 <p class="aw-field__error" id=id.clone()>
-                    <span class="aw-visually-hidden">{i18n.get().t("form.error_prefix")}" "</span>
-                    {field_message(&i18n.get(), &e)}
+                    <span class="aw-visually-hidden">{i18n.t("form.error_prefix")}" "</span>
+                    {field_message(&i18n, &e)}
                 </p>
             }
+            .into_any()
         })
-    }
+    })
+}
+
+/// `aria-invalid="true"` while there is an error.
+fn invalid(error: Signal<Option<FieldError>>) -> Signal<Option<String>> {
+    maybe(move || error.get().map(|_| "true".to_string()))
 }
 
 /// Email address field: `type=email`, `autocomplete` by mode, no spellcheck.
@@ -43,8 +51,8 @@ pub fn EmailField(
     let error_id = format!("{id}-email-error");
     let described = error_id.clone();
     view! {
-        <div class="aw-field" class:aw-field--error=move || error.get().is_some()>
-            <label class="aw-field__label" for=input_id.clone()>{move || i18n.get().t("form.email_label")}</label>
+        <div class="aw-field" class:aw-field--error=flag(move || error.get().is_some())>
+            <label class="aw-field__label" for=input_id.clone()>{tr(i18n, "form.email_label")}</label>
             <FieldErrorText id=error_id error=error i18n=i18n />
             <input
                 class="aw-field__input"
@@ -52,11 +60,13 @@ pub fn EmailField(
                 name="email"
                 type="email"
                 inputmode="email"
-                autocomplete=move || if mode.get() == Mode::Signup { "email" } else { "username" }
+                autocomplete=text(move || {
+                    if mode.get() == Mode::Signup { "email" } else { "username" }.to_string()
+                })
                 spellcheck="false"
                 autocapitalize="off"
-                aria-invalid=move || error.get().map(|_| "true")
-                aria-describedby=move || error.get().map(|_| described.clone())
+                aria-invalid=invalid(error)
+                aria-describedby=maybe(move || error.get().map(|_| described.clone()))
                 bind:value=value
             />
         </div>
@@ -89,7 +99,7 @@ pub fn PasswordField(
     let signup = move || mode.get() == Mode::Signup;
     let described = {
         let (error_id, hint_id, caps_id) = (error_id.clone(), hint_id.clone(), caps_id.clone());
-        move || {
+        maybe(move || {
             let mut ids = Vec::new();
             if error.get().is_some() {
                 ids.push(error_id.clone());
@@ -101,28 +111,43 @@ pub fn PasswordField(
                 ids.push(caps_id.clone());
             }
             (!ids.is_empty()).then(|| ids.join(" "))
-        }
+        })
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| caps.set(ev.get_modifier_state("CapsLock"));
+    let hint = shown_when(signup, move || {
+        view! {
+            <p class="aw-field__hint" id=hint_id.clone()>
+                {text(move || {
+                    i18n.read().tv("form.password_hint_signup", Some(u64::from(min_password)), &[])
+                })}
+            </p>
+        }
+        .into_any()
+    });
+    let caps_hint = shown_when(
+        move || caps.get(),
+        move || {
+            view! { <p class="aw-field__caps" id=caps_id.clone()>{tr(i18n, "form.caps_lock")}</p> }
+                .into_any()
+        },
+    );
     view! {
-        <div class="aw-field" class:aw-field--error=move || error.get().is_some()>
-            <label class="aw-field__label" for=input_id.clone()>{move || i18n.get().t("form.password_label")}</label>
-            <Show when=signup>
-                <p class="aw-field__hint" id=hint_id.clone()>
-                    {move || i18n.get().tv("form.password_hint_signup", Some(u64::from(min_password)), &[])}
-                </p>
-            </Show>
+        <div class="aw-field" class:aw-field--error=flag(move || error.get().is_some())>
+            <label class="aw-field__label" for=input_id.clone()>{tr(i18n, "form.password_label")}</label>
+            {hint}
             <FieldErrorText id=error_id error=error i18n=i18n />
             <div class="aw-password">
                 <input
                     class="aw-field__input aw-password__input"
                     id=input_id
                     name="password"
-                    type=move || if shown.get() { "text" } else { "password" }
-                    autocomplete=move || if signup() { "new-password" } else { "current-password" }
+                    type=text(move || if shown.get() { "text" } else { "password" }.to_string())
+                    autocomplete=text(move || {
+                        if signup() { "new-password" } else { "current-password" }.to_string()
+                    })
                     spellcheck="false"
                     autocapitalize="off"
-                    aria-invalid=move || error.get().map(|_| "true")
+                    aria-invalid=invalid(error)
                     aria-describedby=described
                     on:keydown=on_key
                     on:keyup=on_key
@@ -135,12 +160,12 @@ pub fn PasswordField(
                     aria-controls=format!("{id}-password")
                     on:click=move |_| shown.update(|s| *s = !*s)
                 >
-                    {move || i18n.get().t(if shown.get() { "form.hide_password" } else { "form.show_password" })}
+                    {text(move || {
+                        i18n.read().t(if shown.get() { "form.hide_password" } else { "form.show_password" })
+                    })}
                 </button>
             </div>
-            <Show when=move || caps.get()>
-                <p class="aw-field__caps" id=caps_id.clone()>{move || i18n.get().t("form.caps_lock")}</p>
-            </Show>
+            {caps_hint}
         </div>
     }
 }

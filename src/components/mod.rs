@@ -7,6 +7,7 @@ mod form_state;
 #[cfg(feature = "demo")]
 mod gallery;
 mod i18n;
+mod reactive;
 mod status;
 mod theme;
 mod widget;

@@ -1,6 +1,7 @@
 //! The service status banner: known incidents shown before anyone tries (`/auth/status`).
 
 use super::i18n::I18n;
+use super::reactive::{dynamic, text, tr};
 use crate::client::parse_json;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -53,7 +54,9 @@ pub fn StatusBanner(
     });
     view! {
         <div role="status" class="aw-status-region">
-            {move || status.get().map(|s| view! { <StatusView state=s.state message=s.message i18n=i18n /> })}
+            {dynamic(move || status.get().map(|s| {
+                view! { <StatusView state=s.state message=s.message i18n=i18n /> }.into_any()
+            }))}
         </div>
     }
 }
@@ -71,9 +74,9 @@ pub fn StatusView(
     let title = format!("status.{state}_title");
     view! {
         <div class=format!("aw-status aw-status--{state}") data-status=state>
-            <h2 class="aw-status__title">{move || i18n.get().t(&title)}</h2>
+            <h2 class="aw-status__title">{text(move || i18n.read().t(&title))}</h2>
             {message.map(|m| view! { <p class="aw-status__message">{m}</p> })}
-            <p class="aw-status__body">{move || i18n.get().t("status.body")}</p>
+            <p class="aw-status__body">{tr(i18n, "status.body")}</p>
         </div>
     }
 }

@@ -5,6 +5,7 @@ use super::events::{FailureDetail, OutcomeDetail, Sink, SuccessDetail};
 use super::fields::{EmailField, PasswordField};
 use super::form_state::{FormOptions, UseAuthFormReturn, use_auth_form};
 use super::i18n::{I18n, fetch_overrides};
+use super::reactive::{dynamic, flag, shown_when, text, tr};
 use super::status::StatusBanner;
 use super::theme::Theme;
 use crate::client::ApiClient;
@@ -133,26 +134,34 @@ pub fn AuthWidget(
         },
     );
 
-    let busy = Signal::derive(move || pending.get() || remaining.get() > 0);
-    let mode_key = move |prefix: &str| format!("form.{prefix}_{}", mode.get().as_str());
+    let busy = flag(move || pending.get() || remaining.get() > 0);
+    let mode_text = move |prefix: &'static str| {
+        text(move || {
+            i18n.read()
+                .t(&format!("form.{prefix}_{}", mode.get().as_str()))
+        })
+    };
     let field_error = move |field: Field| {
         Signal::derive(move || field_errors.get().into_iter().find(|e| e.field == field))
     };
-    let failure_view = move || match notice.get() {
-        Some(Notice::Failure(g, errors)) => Some(view! {
-            <FailureBanner
-                guidance=g
-                field_errors=errors
-                i18n=i18n
-                remaining=remaining.into()
-                id_prefix=id.get_value()
-                on_action=on_action
-                node_ref=banner
-            />
-        }),
+    let failure_view = dynamic(move || match notice.get() {
+        Some(Notice::Failure(g, errors)) => Some(
+            view! {
+                <FailureBanner
+                    guidance=g
+                    field_errors=errors
+                    i18n=i18n
+                    remaining=remaining.into()
+                    id_prefix=id.get_value()
+                    on_action=on_action
+                    node_ref=banner
+                />
+            }
+            .into_any(),
+        ),
         _ => None,
-    };
-    let status_view = move || match notice.get() {
+    });
+    let status_view = dynamic(move || match notice.get() {
         Some(Notice::Success { kind, email }) => {
             let signed_in = matches!(kind, "login" | "signup");
             Some(
@@ -161,62 +170,83 @@ pub fn AuthWidget(
                     {signed_in.then(|| view! {
                         <button type="button" class="aw-button aw-button--secondary"
                             data-action="sign_out" on:click=move |_| sign_out.run(())>
-                            {move || i18n.get().t("form.sign_out")}
+                            {tr(i18n, "form.sign_out")}
                         </button>
                     })}
                 }
                 .into_any(),
             )
         }
-        _ if pending.get() => Some(
-            view! { <p class="aw-pending">{move || i18n.get().t(&mode_key("pending"))}</p> }
-                .into_any(),
-        ),
+        _ if pending.get() => {
+            Some(view! { <p class="aw-pending">{mode_text("pending")}</p> }.into_any())
+        }
         _ => None,
-    };
+    });
     let is_reset = move || mode.get() == Mode::Reset;
+    let password_field = shown_when(
+        move || !is_reset(),
+        move || {
+            view! {
+                <PasswordField id=id.get_value() value=password mode=mode.into()
+                    shown=show_password error=field_error(Field::Password) i18n=i18n min_password=min_password />
+            }
+            .into_any()
+        },
+    );
+    let login_links = shown_when(
+        move || mode.get() == Mode::Login,
+        move || {
+            view! {
+                <button type="button" class="aw-link" data-action="forgot_password"
+                    on:click=move |_| switch_mode.run(Mode::Reset)>
+                    {tr(i18n, "form.forgot_password")}
+                </button>
+                <button type="button" class="aw-link" data-action="switch_to_signup"
+                    on:click=move |_| switch_mode.run(Mode::Signup)>
+                    {tr(i18n, "form.switch_to_signup")}
+                </button>
+            }
+            .into_any()
+        },
+    );
+    let back_link = shown_when(
+        move || mode.get() != Mode::Login,
+        move || {
+            view! {
+                <button type="button" class="aw-link" data-action="switch_to_login"
+                    on:click=move |_| switch_mode.run(Mode::Login)>
+                    {text(move || {
+                        let key = if is_reset() { "form.back_to_login" } else { "form.switch_to_login" };
+                        i18n.read().t(key)
+                    })}
+                </button>
+            }
+            .into_any()
+        },
+    );
 
     view! {
-        <div class="aw-widget" data-mode=move || mode.get().as_str() data-theme=theme.attr()
-            dir=move || i18n.get().dir()
-            lang=move || i18n.get().locale.tag() node_ref=root>
+        <div class="aw-widget" data-mode=text(move || mode.get().as_str().to_string())
+            data-theme=theme.attr()
+            dir=text(move || i18n.read().dir().to_string())
+            lang=text(move || i18n.read().locale.tag().to_string()) node_ref=root>
             {status_url.map(|url| view! { <StatusBanner url=url i18n=i18n /> })}
-            <h2 class="aw-widget__title">{move || i18n.get().t(&mode_key("title"))}</h2>
+            <h2 class="aw-widget__title">{mode_text("title")}</h2>
             {failure_view}
             <div role="status" class="aw-live">{status_view}</div>
             <form class="aw-form" method="post" novalidate=true
                 on:submit=move |ev| { ev.prevent_default(); submit.run(()); }>
                 <EmailField id=id.get_value() value=email mode=mode.into()
                     error=field_error(Field::Email) i18n=i18n />
-                <Show when=move || !is_reset()>
-                    <PasswordField id=id.get_value() value=password mode=mode.into()
-                        shown=show_password error=field_error(Field::Password) i18n=i18n min_password=min_password />
-                </Show>
+                {password_field}
                 <button type="submit" class="aw-button aw-button--primary" disabled=busy
-                    aria-busy=move || pending.get().to_string()>
-                    {move || i18n.get().t(&mode_key("submit"))}
+                    aria-busy=text(move || pending.get().to_string())>
+                    {mode_text("submit")}
                 </button>
             </form>
             <div class="aw-widget__links">
-                <Show when=move || mode.get() == Mode::Login>
-                    <button type="button" class="aw-link" data-action="forgot_password"
-                        on:click=move |_| switch_mode.run(Mode::Reset)>
-                        {move || i18n.get().t("form.forgot_password")}
-                    </button>
-                    <button type="button" class="aw-link" data-action="switch_to_signup"
-                        on:click=move |_| switch_mode.run(Mode::Signup)>
-                        {move || i18n.get().t("form.switch_to_signup")}
-                    </button>
-                </Show>
-                <Show when=move || mode.get() != Mode::Login>
-                    <button type="button" class="aw-link" data-action="switch_to_login"
-                        on:click=move |_| switch_mode.run(Mode::Login)>
-                        {move || {
-                            let key = if is_reset() { "form.back_to_login" } else { "form.switch_to_login" };
-                            i18n.get().t(key)
-                        }}
-                    </button>
-                </Show>
+                {login_links}
+                {back_link}
             </div>
         </div>
     }
