@@ -40,8 +40,9 @@
     const pw = document.querySelector('input[type="password"]');
     if (pw && !pw.disabled && pw.matches(":enabled") && visible(pw)) {
       out.usable = performance.now();
-      // Submit in the next frame so the form's own first-frame work is not disturbed.
-      requestAnimationFrame(() => submitWrongPassword(pw));
+      // Submit in the next frame so the form's own first-frame work is not disturbed. The field
+      // is looked up again: the embed's first screen may have been handed to the live widget.
+      requestAnimationFrame(() => submitWrongPassword(document.querySelector('input[type="password"]')));
       return;
     }
     requestAnimationFrame(frame);

@@ -171,6 +171,11 @@ mod export {
             ["failure", kind, "body"] => format!("Failure banner body ({kind})"),
             ["action", name] => format!("Failure banner button ({name})"),
             ["status", "body"] => "Service status banner body".to_string(),
+            ["shell", "reload"] => "Load-failure banner button (embed script)".to_string(),
+            ["shell", name] => format!(
+                "Load-failure banner {} (embed script, when the widget cannot load)",
+                name.rsplit('_').next().unwrap_or(name)
+            ),
             ["status", name] => match name.strip_suffix("_title") {
                 Some(state) => format!("Service status banner title ({state})"),
                 None => format!("Service status banner ({name})"),

@@ -38,7 +38,7 @@ cargo build --release --quiet -p auth-server
 rm -rf "$SITE" && mkdir -p "$SITE"
 cp -R dist/embed "$SITE/embed"
 cp bench/baseline.html bench/widget.html "$SITE/"
-[ -f "$SITE/embed/auth-widget_bg.wasm" ] || { echo "bench: dist/embed is incomplete (another build running?)" >&2; exit 1; }
+[ -f "$SITE/embed/auth-widget-core_bg.wasm" ] || { echo "bench: dist/embed is incomplete (another build running?)" >&2; exit 1; }
 
 echo
 echo "Sizes in bytes of every file the widget page loads (KB = 1000 bytes), $(date -u +%F)"

@@ -16,7 +16,7 @@ started=$(date +%s)
 
 stale() {
   [ -f dist/index.html ] || return 0
-  [ -n "$(find src style locales public index.html Trunk.toml Cargo.toml Cargo.lock build.rs \
+  [ -n "$(find src js style locales public index.html Trunk.toml Cargo.toml Cargo.lock build.rs \
     -newer dist/index.html -print -quit 2>/dev/null)" ]
 }
 if stale; then
@@ -25,7 +25,7 @@ if stale; then
   t=$(date +%s)
   trunk build --release
   # trunk replaces dist/ as a whole: put the embeddable build back if there was one.
-  if [ "$had_embed" = 1 ]; then bash scripts/embed.sh; fi
+  if [ "$had_embed" = 1 ]; then bash scripts/embed.sh >/dev/null; fi
   echo "==> e2e: built dist/ in $(( $(date +%s) - t )) s"
 else
   echo "==> e2e: dist/ is up to date"
@@ -34,10 +34,11 @@ fi
 if [ ! -f dist/gallery.html ] || [ dist/index.html -nt dist/gallery.html ]; then
   cp dist/index.html dist/gallery.html
 fi
-# The cross-origin host journey loads the embeddable build from dist/embed/.
-if [ ! -f dist/embed/auth-widget.js ]; then
-  echo "==> e2e: dist/embed/ is missing: bash scripts/embed.sh"
-  bash scripts/embed.sh
+# The cross-origin host journeys load the embeddable build from dist/embed/.
+if [ ! -f dist/embed/auth-widget.js ] || [ -n "$(find src js style locales examples/shell_copy.rs \
+    scripts/embed.sh Cargo.toml Cargo.lock build.rs -newer dist/embed/auth-widget.js -print -quit)" ]; then
+  echo "==> e2e: dist/embed/ is missing or older than its sources: bash scripts/embed.sh"
+  bash scripts/embed.sh >/dev/null
 fi
 
 echo "==> e2e: building auth-server and the journeys"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds the embeddable widget into dist/embed/ with stable names:
-#   auth-widget.js (initialises the WebAssembly itself and defines <auth-widget>),
-#   auth-widget_bg.wasm, auth-widget.css, snippets/ (the element class), README.md.
+#   auth-widget.js: the script pages load. It defines <auth-widget> at once with the shell (the
+#     form's first screen, js/element.js, with its copy from locales/ via examples/shell_copy.rs),
+#     then loads auth-widget-core.js and auth-widget-core_bg.wasm in parallel; the live widget
+#     takes over each shell with what was typed.
+#   auth-widget-core.js (wasm-bindgen's glue), auth-widget.css, README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -11,22 +14,45 @@ WASM_FEATURES="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-s
 # Only cdylib: with rlib beside it cargo skips LTO.
 cargo rustc --release --target wasm32-unknown-unknown -p auth-widget --lib --crate-type cdylib --features embed
 rm -rf "$OUT" && mkdir -p "$OUT"
-wasm-bindgen --target web --no-typescript --out-dir "$OUT" --out-name auth-widget \
+wasm-bindgen --target web --no-typescript --out-dir "$OUT" --out-name auth-widget-core \
   target/wasm32-unknown-unknown/release/auth_widget.wasm
 # shellcheck disable=SC2086
-wasm-opt -Oz $WASM_FEATURES "$OUT/auth-widget_bg.wasm" -o "$OUT/auth-widget_bg.wasm"
-grep -q '__wbg_init as default' "$OUT/auth-widget.js" || {
+wasm-opt -Oz $WASM_FEATURES "$OUT/auth-widget-core_bg.wasm" -o "$OUT/auth-widget-core_bg.wasm"
+grep -q '__wbg_init as default' "$OUT/auth-widget-core.js" || {
   echo "embed: wasm-bindgen output changed shape (no __wbg_init); update scripts/embed.sh" >&2; exit 1; }
-cat >>"$OUT/auth-widget.js" <<'JS'
+# The element class (js/element.js) goes into auth-widget.js itself, so the first screen needs
+# one request; the glue imports it from there (one module instance, one class), not from snippets/.
+ELEMENT=$(cd "$OUT" && ls snippets/*/js/element.js)
+[ "$(echo "$ELEMENT" | wc -l)" = 1 ] || { echo "embed: expected one snippets/*/js/element.js, found: $ELEMENT" >&2; exit 1; }
+grep -q "from './$ELEMENT';" "$OUT/auth-widget-core.js" || {
+  echo "embed: auth-widget-core.js does not import ./$ELEMENT; update scripts/embed.sh" >&2; exit 1; }
+sed -i "s#from './$ELEMENT';#from './auth-widget.js';#" "$OUT/auth-widget-core.js"
+[ "$(grep -c "from './snippets/" "$OUT/auth-widget-core.js")" = 0 ] || {
+  echo "embed: auth-widget-core.js imports other snippets; update scripts/embed.sh" >&2; exit 1; }
+rm -rf "$OUT/snippets"
+COPY=$(cargo run --quiet --example shell_copy)
+VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+{
+  echo "// auth-widget $VERSION: defines <auth-widget>. Its first screen is drawn at once; the WebAssembly"
+  echo "// (auth-widget-core.js and auth-widget-core_bg.wasm, next to this file) loads in parallel and takes over."
+  cat js/element.js
+  cat <<JS
 
-// auth-widget: load the WebAssembly next to this file; its start function defines <auth-widget>.
-__wbg_init().catch((e) => console.error("auth-widget: the WebAssembly could not be loaded", e));
+const wasm = fetch(new URL("auth-widget-core_bg.wasm", import.meta.url));
+wasm.catch(() => {}); // a failed fetch is reported once, by the load below
+// Start the WebAssembly after the first screen has been painted (or 50 ms, in a hidden tab),
+// so its start-up work never holds that first frame back.
+const painted = new Promise((done) => { requestAnimationFrame(() => setTimeout(done)); setTimeout(done, 50); });
+define_shell("auth-widget", $COPY, () => painted
+  .then(() => import("./auth-widget-core.js"))
+  .then((core) => core.default({ module_or_path: wasm })));
 JS
+} >"$OUT/auth-widget.js"
 cat style/tokens.css style/widget.css style/banner.css >"$OUT/auth-widget.css"
 cat >"$OUT/README.md" <<'MD'
 # auth-widget embed files
 
-Copy this folder (all of it, including `snippets/`) to any static host, then:
+Copy this folder (all of it) to any static host, then:
 
 ```html
 <script type="module" src="/embed/auth-widget.js"></script>

@@ -1,7 +1,9 @@
 //! `<auth-widget>`: the custom element any page can use.
 //!
-//! A small JS class (shipped as a wasm-bindgen snippet file, so it works under a strict CSP
-//! with no inline script) forwards the element's lifecycle here. Each connected element gets
+//! A small JS class (`js/element.js`, shipped as a wasm-bindgen snippet file, so it works
+//! under a strict CSP with no inline script) forwards the element's lifecycle here. The embed
+//! script defines that class first with a shell, the form's first screen, so people can type
+//! while the WebAssembly loads; [`define`] then hands each shell over to a live widget. Each connected element gets
 //! its own mounted [`AuthWidget`]; an attribute change re-renders it; removal disposes it,
 //! which clears its timers and window listeners.
 
@@ -14,21 +16,7 @@ use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
 
-#[wasm_bindgen(inline_js = r#"
-const ATTRIBUTES = ["api-base", "mode", "locale", "theme", "timeout-ms", "status-url",
-  "telemetry-url", "copy-url", "enumeration-safe"];
-export function define_element(name, connected, disconnected, changed) {
-  if (customElements.get(name)) return;
-  customElements.define(name, class extends HTMLElement {
-    static get observedAttributes() { return ATTRIBUTES; }
-    connectedCallback() { connected(this); }
-    disconnectedCallback() { disconnected(this); }
-    attributeChangedCallback(_name, before, after) {
-      if (this.isConnected && before !== after) changed(this);
-    }
-  });
-}
-"#)]
+#[wasm_bindgen(module = "/js/element.js")]
 extern "C" {
     fn define_element(
         name: &str,
@@ -36,6 +24,10 @@ extern "C" {
         disconnected: &Closure<dyn Fn(HtmlElement)>,
         changed: &Closure<dyn Fn(HtmlElement)>,
     );
+    /// Defines `name` with the shell (the first screen drawn before the WebAssembly is
+    /// ready); `load` returns a promise that rejects when the WebAssembly cannot load.
+    #[wasm_bindgen(js_name = define_shell)]
+    pub fn define_shell(name: &str, copy: &JsValue, load: &js_sys::Function);
 }
 
 thread_local! {
@@ -191,10 +183,16 @@ pub fn mounted_count() -> usize {
 
 /// Defines `<auth-widget>` once; elements already in the page upgrade at once.
 pub fn define() {
+    define_named("auth-widget");
+}
+
+/// Defines the element under another name (tests define several, as names cannot be reused).
+/// If the shell already defined it, its elements become live widgets now.
+pub fn define_named(name: &str) {
     let connected = Closure::<dyn Fn(HtmlElement)>::new(mount);
     let disconnected = Closure::<dyn Fn(HtmlElement)>::new(|el: HtmlElement| unmount(&el));
     let changed = Closure::<dyn Fn(HtmlElement)>::new(mount);
-    define_element("auth-widget", &connected, &disconnected, &changed);
+    define_element(name, &connected, &disconnected, &changed);
     // The element class keeps calling these for the page's lifetime.
     connected.forget();
     disconnected.forget();

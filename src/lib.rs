@@ -9,6 +9,7 @@ pub mod copy;
 pub mod fixtures;
 pub mod guidance;
 mod problem;
+pub mod shell;
 pub mod taxonomy;
 pub mod validate;
 

@@ -14,6 +14,9 @@ mod form;
 #[path = "web/element.rs"]
 mod element;
 
+#[path = "web/shell.rs"]
+mod shell;
+
 use auth_widget::validate::Mode;
 use support::{active, mount};
 use wasm_bindgen_test::*;

@@ -51,6 +51,7 @@ static JOURNEYS: &[Journey] = &[
     journey!(security::a_native_submit_posts_and_never_puts_the_password_in_a_url),
     journey!(gallery::every_state_in_every_locale_and_theme_with_a_screenshot_per_theme),
     journey!(host::a_host_page_on_another_origin_signs_in_with_cors_credentials),
+    journey!(host::the_embed_shows_its_form_at_once_and_says_so_when_the_webassembly_cannot_load),
 ];
 
 fn main() {

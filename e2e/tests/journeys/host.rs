@@ -12,10 +12,14 @@ use std::sync::Arc;
 const EXAMPLE_API: &str = "http://127.0.0.1:8080";
 
 /// A classic script the copy loads right after its CSP meta tag (so before the widget's
-/// module): it records every CSP violation the page reports.
+/// module): it records every CSP violation the page reports, and whether the embed script's
+/// first screen (the shell, `[data-aw-shell]`) was ever in the page.
 const CSP_PROBE: &str = "window.__cspViolations = [];\n\
     document.addEventListener('securitypolicyviolation', (e) =>\n\
-    \x20 window.__cspViolations.push(e.violatedDirective + ' blocked ' + e.blockedURI));\n";
+    \x20 window.__cspViolations.push(e.violatedDirective + ' blocked ' + e.blockedURI));\n\
+    window.__sawShell = false;\n\
+    new MutationObserver(() => { if (document.querySelector('[data-aw-shell]')) window.__sawShell = true; })\n\
+    \x20 .observe(document, { childList: true, subtree: true });\n";
 
 /// Copies `examples/host/` to `dir` with the API origin rewritten to `api` (CSP included),
 /// plus the CSP probe.
@@ -68,10 +72,16 @@ pub async fn a_host_page_on_another_origin_signs_in_with_cors_credentials(cx: Ar
 
     cx.open_url(&host.url("/")).await;
     cx.wait(
-        "the embedded widget's form",
-        "document.querySelector('auth-widget input[name=email]')",
+        "the live widget (the shell handed over)",
+        "document.querySelector('auth-widget[data-aw-instance] input[name=email]') && \
+         !document.querySelector('[data-aw-shell]')",
     )
     .await;
+    assert_eq!(
+        cx.js("return window.__sawShell;", vec![]).await,
+        json!(true),
+        "{b}: the embed script drew its first screen before the WebAssembly took over"
+    );
     cx.log_in(DEMO_EMAIL, DEMO_PASSWORD).await;
     cx.wait(
         "the login success",
@@ -115,6 +125,84 @@ pub async fn a_host_page_on_another_origin_signs_in_with_cors_credentials(cx: Ar
     assert!(
         csp_errors.is_empty(),
         "{b}: CSP errors in the console:\n{csp_errors:?}"
+    );
+    cx.finish(&[DEMO_PASSWORD]).await;
+}
+
+/// `dist/` with the embed's WebAssembly missing (as when a deploy or a CDN loses it).
+fn dist_without_embed_wasm(dir: &std::path::Path) {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).expect("create dir");
+        for entry in std::fs::read_dir(from).expect("read dir") {
+            let path = entry.expect("entry").path();
+            let target = to.join(path.file_name().expect("name"));
+            if path.is_dir() {
+                copy(&path, &target);
+            } else if !path.ends_with("embed/auth-widget-core_bg.wasm") {
+                std::fs::copy(&path, &target).expect("copy");
+            }
+        }
+    }
+    copy(&dist(), dir);
+    assert!(dir.join("embed/auth-widget.js").exists(), "dist/embed/ is built");
+}
+
+/// The embed's `.wasm` is missing. The host page still shows the form at once; when the rest
+/// cannot load, it says so in the person's words with a next step (reload), and a person who
+/// types and presses Enter sends nothing and puts nothing in a URL (STANDARDS 20).
+pub async fn the_embed_shows_its_form_at_once_and_says_so_when_the_webassembly_cannot_load(
+    cx: Arc<Ctx>,
+) {
+    let b = cx.browser();
+    let root = artifacts().join(format!("host-no-wasm-{b}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let (site, served) = (root.join("host"), root.join("dist"));
+    std::fs::create_dir_all(&site).expect("create the host dir");
+    let _cleanup = RemoveOnDrop(root.clone());
+    dist_without_embed_wasm(&served);
+    let host = Server::start(&format!("host-no-wasm-{b}"), &site, &[]);
+    let api = Server::start(
+        &format!("api-no-wasm-{b}"),
+        &served,
+        &["--allow-origin", &host.base],
+    );
+    host_copy(&site, &api.base);
+
+    cx.open_url(&host.url("/")).await;
+    cx.wait(
+        "the load-failure banner",
+        "document.querySelector('auth-widget [data-aw-shell] [data-failure=unreachable] [role=alert]')",
+    )
+    .await;
+    assert_eq!(
+        cx.text("auth-widget .aw-banner__title").await,
+        cx.copy.t("shell.unavailable_title", &[]),
+        "{b}: plain words"
+    );
+    assert_eq!(
+        cx.text("auth-widget [data-action=reload]").await,
+        cx.copy.t("shell.reload", &[]),
+        "{b}: a next step"
+    );
+    // Before the audit: axe's own checks add inline styles the page's CSP reports.
+    let violations = cx.js("return window.__cspViolations;", vec![]).await;
+    assert_eq!(violations, json!([]), "{b}: CSP violations");
+    cx.audit("the embed's first screen when the WebAssembly cannot load")
+        .await;
+    let before = cx.client.current_url().await.expect("url").to_string();
+    cx.log_in(DEMO_EMAIL, DEMO_PASSWORD).await;
+    let after = cx.client.current_url().await.expect("url").to_string();
+    assert_eq!(before, after, "{b}: nothing navigated");
+    let urls = cx.requested_urls().await;
+    assert!(
+        !urls.iter().any(|u| u.contains("/auth/login")),
+        "{b}: nothing was sent:\n{}",
+        urls.join("\n")
+    );
+    assert_eq!(
+        cx.text("auth-widget .aw-live").await,
+        "",
+        "{b}: no 'signing you in' for a form that cannot sign in"
     );
     cx.finish(&[DEMO_PASSWORD]).await;
 }

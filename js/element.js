@@ -1,0 +1,273 @@
+// The <auth-widget> element class, shared by the WebAssembly and the embed script.
+//
+// define_element: called by the WebAssembly (src/embed.rs) to forward the element's lifecycle.
+// define_shell: called first by the embed script (dist/embed/auth-widget.js). It draws the
+//   form's first screen the moment the script runs, so people can type while the WebAssembly
+//   loads; when it is ready, the live widget takes over with what was typed, the focus, the
+//   mode and any submit already asked for. If it cannot load, the shell says so and offers a
+//   reload instead of a form that silently does nothing.
+// Only DOM methods and textContent: no inline styles, no innerHTML, no eval (strict CSP).
+
+const ATTRIBUTES = ["api-base", "mode", "locale", "theme", "timeout-ms", "status-url",
+  "telemetry-url", "copy-url", "enumeration-safe"];
+const MODES = ["login", "signup", "reset"];
+
+// By element name: { hooks, shells, copy, failed }. hooks ({ connected, disconnected, changed })
+// arrive once the WebAssembly is ready; until then connected elements show the shell.
+const defined = new Map();
+
+function defineClass(name, state) {
+  defined.set(name, state);
+  customElements.define(name, class extends HTMLElement {
+    static get observedAttributes() { return ATTRIBUTES; }
+    connectedCallback() {
+      if (state.hooks) state.hooks.connected(this);
+      else { state.shells.add(this); draw(this, state, take(this)); }
+    }
+    disconnectedCallback() {
+      if (state.hooks) state.hooks.disconnected(this);
+      else state.shells.delete(this);
+    }
+    attributeChangedCallback(_name, before, after) {
+      if (!this.isConnected || before === after) return;
+      if (state.hooks) state.hooks.changed(this);
+      else if (state.shells.has(this)) draw(this, state, take(this));
+    }
+  });
+}
+
+export function define_element(name, connected, disconnected, changed) {
+  const hooks = { connected, disconnected, changed };
+  const state = defined.get(name);
+  if (!state) {
+    if (!customElements.get(name)) defineClass(name, { hooks, shells: new Set() });
+    return;
+  }
+  const waiting = state.hooks ? [] : [...state.shells];
+  state.hooks = hooks;
+  state.shells.clear();
+  // The shell defined the class: hand every waiting element over to the live widget.
+  for (const el of waiting) {
+    const carry = take(el);
+    connected(el);
+    if (carry) give(el, carry);
+  }
+}
+
+export function define_shell(name, copy, load) {
+  if (customElements.get(name)) return;
+  const state = { hooks: null, shells: new Set(), copy, failed: false };
+  defineClass(name, state);
+  load().catch((e) => {
+    state.failed = true;
+    console.error("auth-widget: the WebAssembly could not be loaded", e);
+    for (const el of state.shells) unavailable(el, state);
+  });
+}
+
+// --- the shell's first screen ---------------------------------------------------------------
+
+function pickLocale(el, copy) {
+  const wanted = [el.getAttribute("locale"), ...(navigator.languages || [])];
+  for (const tag of wanted) {
+    const lang = (tag || "").split(/[-_]/)[0].toLowerCase();
+    if (lang && copy[lang]) return lang;
+  }
+  return "en";
+}
+
+function text(copy, locale, key, n) {
+  const t = copy[locale].texts[key] ?? copy.en.texts[key] ?? key;
+  if (typeof t === "string") return t;
+  const category = new Intl.PluralRules(locale).select(n);
+  return (t[category] ?? t.other ?? "").replaceAll("{n}", String(n));
+}
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== null) el.setAttribute(k, v);
+  el.append(...children);
+  return el;
+}
+
+let nextId = 0;
+
+function draw(el, state, carry) {
+  const { copy } = state;
+  const locale = pickLocale(el, copy);
+  const t = (key, n) => text(copy, locale, key, n);
+  const asked = el.getAttribute("mode");
+  const mode = carry?.mode ?? (MODES.includes(asked) ? asked : "login");
+  const theme = el.getAttribute("theme");
+  const id = `aw-shell${nextId++}`;
+  const live = h("div", { role: "status", class: "aw-live" });
+  const email = h("input", {
+    class: "aw-field__input", id: `${id}-email`, name: "email", type: "email", inputmode: "email",
+    autocomplete: mode === "signup" ? "email" : "username", spellcheck: "false", autocapitalize: "off",
+  });
+  const fields = [h("div", { class: "aw-field" },
+    h("label", { class: "aw-field__label", for: `${id}-email` }, t("form.email_label")), email)];
+  if (mode !== "reset") {
+    const password = h("input", {
+      class: "aw-field__input aw-password__input", id: `${id}-password`, name: "password",
+      type: carry?.shown ? "text" : "password",
+      autocomplete: mode === "signup" ? "new-password" : "current-password",
+      spellcheck: "false", autocapitalize: "off",
+    });
+    const toggle = h("button", {
+      class: "aw-button aw-button--ghost aw-password__toggle", type: "button",
+      "aria-controls": `${id}-password`, "data-action": "toggle_password",
+    }, t(carry?.shown ? "form.hide_password" : "form.show_password"));
+    toggle.addEventListener("click", () => {
+      const shown = password.type === "password";
+      password.type = shown ? "text" : "password";
+      toggle.textContent = t(shown ? "form.hide_password" : "form.show_password");
+    });
+    const hint = mode === "signup"
+      ? [h("p", { class: "aw-field__hint", id: `${id}-password-hint` }, t("form.password_hint_signup", 8))]
+      : [];
+    if (hint.length) password.setAttribute("aria-describedby", `${id}-password-hint`);
+    fields.push(h("div", { class: "aw-field" },
+      h("label", { class: "aw-field__label", for: `${id}-password` }, t("form.password_label")),
+      ...hint, h("div", { class: "aw-password" }, password, toggle)));
+  }
+  const submit = h("button", { class: "aw-button aw-button--primary", type: "submit", "aria-busy": "false" },
+    t(`form.submit_${mode}`));
+  const form = h("form", { class: "aw-form", method: "post", novalidate: "" }, ...fields, submit);
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    // Nothing can be sent: point at the banner that says why, instead of doing nothing.
+    if (state.failed) { root.querySelector("[data-failure]")?.focus(); return; }
+    root.setAttribute("data-aw-submitted", "");
+    submit.setAttribute("aria-busy", "true");
+    live.replaceChildren(h("p", { class: "aw-pending" }, t(`form.pending_${mode}`)));
+  });
+  const link = (action, key, to) => {
+    const b = h("button", { class: "aw-link", type: "button", "data-action": action }, t(key));
+    b.addEventListener("click", () => {
+      const next = take(el);
+      next.mode = to;
+      next.password = "";
+      next.focus = "email";
+      draw(el, state, next);
+    });
+    return b;
+  };
+  const links = mode === "login"
+    ? [link("forgot_password", "form.forgot_password", "reset"),
+      link("switch_to_signup", "form.switch_to_signup", "signup")]
+    : [link("switch_to_login", mode === "reset" ? "form.back_to_login" : "form.switch_to_login", "login")];
+  const root = h("div", {
+    class: "aw-widget", "data-aw-shell": "", "data-mode": mode,
+    "data-theme": theme === "light" || theme === "dark" ? theme : null,
+    dir: copy[locale].dir, lang: locale,
+  }, h("h2", { class: "aw-widget__title" }, t(`form.title_${mode}`)), live, form,
+  h("div", { class: "aw-widget__links" }, ...links));
+  el.append(root);
+  if (carry) restore(root, carry);
+  if (state.failed) unavailable(el, state);
+}
+
+function unavailable(el, state) {
+  const root = el.querySelector(":scope > [data-aw-shell]");
+  if (!root || root.querySelector("[data-failure]")) return;
+  const locale = root.getAttribute("lang");
+  const t = (key) => text(state.copy, locale, key, 0);
+  const reload = h("button", { class: "aw-button aw-button--secondary", type: "button", "data-action": "reload" },
+    t("shell.reload"));
+  reload.addEventListener("click", () => location.reload());
+  const banner = h("div", { class: "aw-banner aw-banner--error", "data-failure": "unreachable", "data-tone": "error", tabindex: "-1" },
+    h("div", { role: "alert" },
+      h("h2", { class: "aw-banner__title" }, t("shell.unavailable_title")),
+      h("p", { class: "aw-banner__body" }, t("shell.unavailable_body")),
+      h("div", { class: "aw-banner__actions" }, reload)));
+  root.querySelector(".aw-live").replaceChildren();
+  root.querySelector('[type="submit"]').setAttribute("aria-busy", "false");
+  root.querySelector(".aw-widget__title").after(banner);
+  if (root.hasAttribute("data-aw-submitted")) banner.focus();
+  el.dispatchEvent(new CustomEvent("auth-failure", {
+    bubbles: true, composed: true,
+    detail: { flow: "load", kind: "unreachable", status: null, reference: null },
+  }));
+}
+
+// --- handing over -----------------------------------------------------------------------------
+
+// What the person did in the shell; removes the shell. null when there is none.
+function take(el) {
+  const root = el.querySelector(":scope > [data-aw-shell]");
+  if (!root) return null;
+  const form = root.querySelector("form");
+  const active = root.contains(document.activeElement) ? document.activeElement : null;
+  const password = form.elements.namedItem("password");
+  const carry = {
+    mode: root.getAttribute("data-mode"),
+    email: form.elements.namedItem("email").value,
+    password: password ? password.value : "",
+    shown: password ? password.type === "text" : false,
+    submitted: root.hasAttribute("data-aw-submitted"),
+    focus: active ? (active.getAttribute("name") || active.getAttribute("data-action") || active.getAttribute("type")) : null,
+    selection: active && "selectionStart" in active ? selection(active) : null,
+  };
+  root.remove();
+  return carry;
+}
+
+function selection(input) {
+  try { return [input.selectionStart, input.selectionEnd]; } catch { return null; }
+}
+
+function find(root, focus) {
+  return root.querySelector(`[name="${focus}"], [data-action="${focus}"], [type="${focus}"]`);
+}
+
+function restore(root, carry) {
+  const form = root.querySelector("form");
+  for (const name of ["email", "password"]) {
+    const input = form.elements.namedItem(name);
+    if (input && carry[name]) input.value = carry[name];
+  }
+  if (carry.focus) {
+    const target = find(root, carry.focus);
+    if (target) {
+      target.focus();
+      if (carry.selection) try { target.setSelectionRange(...carry.selection); } catch { /* email inputs */ }
+    }
+  }
+}
+
+// The widget re-renders in microtasks; a task boundary is after all of them.
+const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+// Brings the live widget to where the shell was: mode, values (through input events, so its
+// state sees them), password visibility, focus, then the submit the person already asked for.
+async function give(el, carry) {
+  const root = el.querySelector(".aw-widget");
+  if (!root) return;
+  const click = (action) => root.querySelector(`[data-action="${action}"]`)?.click();
+  if (root.getAttribute("data-mode") !== carry.mode) {
+    // Only when the person switched mode in the shell: through sign-in, as the links go.
+    click("switch_to_login");
+    await settled();
+    if (carry.mode === "reset") click("forgot_password");
+    if (carry.mode === "signup") click("switch_to_signup");
+    await settled();
+  }
+  const form = root.querySelector("form");
+  for (const name of ["email", "password"]) {
+    const input = form.elements.namedItem(name);
+    if (input && carry[name]) {
+      input.value = carry[name];
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  }
+  if (carry.shown) root.querySelector(".aw-password__toggle")?.click();
+  if (carry.focus) {
+    const target = carry.focus === "toggle_password" ? root.querySelector(".aw-password__toggle") : find(root, carry.focus);
+    if (target) {
+      target.focus();
+      if (carry.selection) try { target.setSelectionRange(...carry.selection); } catch { /* email inputs */ }
+    }
+  }
+  if (carry.submitted) form.requestSubmit();
+}

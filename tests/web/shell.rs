@@ -1,0 +1,308 @@
+//! The embed script's first screen (`js/element.js`, `define_shell`): drawn before the
+//! WebAssembly is ready, handed over to the live widget with what the person did, and honest
+//! when the WebAssembly cannot load. Each test defines its own element name, as a name can be
+//! defined only once per page; the copy is the same JSON `make embed` writes.
+
+use super::support::*;
+use auth_widget::copy::{self, Locale};
+use auth_widget::embed::{define_named, define_shell};
+use auth_widget::shell::shell_copy_json;
+use leptos::prelude::document;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+const DEMO_EMAIL: &str = "demo@example.com";
+const WRONG_PASSWORD: &str = "not the password, typed early";
+
+/// The compiled text of `key` (English plural rule; the shell's keys have no numbers but one).
+fn copy_text(locale: &str, key: &str) -> String {
+    let locale = Locale::from_tag(locale).expect("a shipped locale");
+    copy::text(locale, key, None, &[], &copy::english_plural)
+}
+
+/// How the test's `load` promise ends.
+enum Load {
+    /// Never settles: the WebAssembly is "still loading" until `define_named` is called.
+    Pending,
+    /// Rejects at once: the WebAssembly could not be loaded.
+    Fails,
+}
+
+/// An element `name` defined with the shell, removed on drop.
+struct Shell(HtmlElement);
+
+impl Drop for Shell {
+    fn drop(&mut self) {
+        self.0.remove();
+    }
+}
+
+impl Shell {
+    fn new(name: &str, load: Load, attrs: &[(&str, &str)]) -> Shell {
+        let copy = js_sys::JSON::parse(&shell_copy_json()).expect("shell copy is JSON");
+        let body = match load {
+            Load::Pending => "return new Promise(() => {});",
+            Load::Fails => "return Promise.reject(new Error('test: no WebAssembly'));",
+        };
+        define_shell(name, &copy, &js_sys::Function::new_no_args(body));
+        let el: HtmlElement = document().create_element(name).unwrap().unchecked_into();
+        el.set_attribute("api-base", &api_base()).unwrap();
+        el.set_attribute("status-url", "none").unwrap();
+        for (k, v) in attrs {
+            el.set_attribute(k, v).unwrap();
+        }
+        document().body().unwrap().append_child(&el).unwrap();
+        Shell(el)
+    }
+
+    fn find(&self, selector: &str) -> Option<Element> {
+        self.0.query_selector(selector).unwrap()
+    }
+
+    fn get(&self, selector: &str) -> Element {
+        self.find(selector)
+            .unwrap_or_else(|| panic!("no `{selector}` in the element"))
+    }
+
+    fn input(&self, selector: &str) -> HtmlInputElement {
+        self.get(selector).unchecked_into()
+    }
+
+    fn text(&self, selector: &str) -> String {
+        self.get(selector).text_content().unwrap_or_default()
+    }
+
+    async fn wait_for(&self, selector: &str) -> Element {
+        for _ in 0..500 {
+            if let Some(el) = self.find(selector) {
+                return el;
+            }
+            sleep_ms(20).await;
+        }
+        panic!("timed out waiting for `{selector}`");
+    }
+
+    fn type_into(&self, selector: &str, text: &str) {
+        let input = self.input(selector);
+        input.set_value(text);
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_shell_draws_a_usable_labelled_first_screen_from_the_locale_files() {
+    let s = Shell::new(
+        "aw-shell-first-screen",
+        Load::Pending,
+        &[("mode", "signup"), ("locale", "de"), ("theme", "dark")],
+    );
+    let root = s.get("[data-aw-shell]");
+    assert_eq!(root.get_attribute("data-mode").as_deref(), Some("signup"));
+    assert_eq!(root.get_attribute("lang").as_deref(), Some("de"));
+    assert_eq!(root.get_attribute("dir").as_deref(), Some("ltr"));
+    assert_eq!(root.get_attribute("data-theme").as_deref(), Some("dark"));
+    assert_eq!(
+        s.text(".aw-widget__title"),
+        copy_text("de", "form.title_signup")
+    );
+    let password = s.input("input[name=password]");
+    assert_eq!(password.type_(), "password");
+    assert!(!password.disabled(), "usable before the WebAssembly");
+    assert_eq!(password.autocomplete(), "new-password");
+    let label = s.get(&format!("label[for='{}']", password.id()));
+    assert_eq!(
+        label.text_content().unwrap(),
+        copy_text("de", "form.password_label")
+    );
+    let email = s.input("input[name=email]");
+    assert_eq!(email.type_(), "email");
+    assert_eq!(email.autocomplete(), "email");
+    let hint = s.text(".aw-field__hint");
+    assert!(
+        hint.contains('8'),
+        "the sign-up hint states the minimum: {hint}"
+    );
+    assert_eq!(
+        s.get("form").get_attribute("method").as_deref(),
+        Some("post"),
+        "STANDARDS 20: never a GET"
+    );
+    assert_eq!(
+        s.text("button[type=submit]"),
+        copy_text("de", "form.submit_signup")
+    );
+    assert!(
+        s.0.get_attribute("data-aw-instance").is_none(),
+        "no live widget is mounted yet"
+    );
+}
+
+#[wasm_bindgen_test]
+fn an_arabic_shell_is_right_to_left_and_the_toggle_shows_the_password() {
+    let s = Shell::new("aw-shell-rtl", Load::Pending, &[("locale", "ar")]);
+    let root = s.get("[data-aw-shell]");
+    assert_eq!(root.get_attribute("dir").as_deref(), Some("rtl"));
+    assert_eq!(
+        s.text(".aw-widget__title"),
+        copy_text("ar", "form.title_login")
+    );
+    s.get(".aw-password__toggle")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    assert_eq!(s.input("input[name=password]").type_(), "text");
+    assert_eq!(
+        s.text(".aw-password__toggle"),
+        copy_text("ar", "form.hide_password")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_live_widget_takes_over_what_was_typed_and_sends_the_submit_asked_for_early() {
+    let name = "aw-shell-handover";
+    let s = Shell::new(name, Load::Pending, &[("locale", "en")]);
+    s.type_into("input[name=email]", DEMO_EMAIL);
+    s.type_into("input[name=password]", WRONG_PASSWORD);
+    s.input("input[name=password]").focus().unwrap();
+    s.get("form")
+        .unchecked_into::<web_sys::HtmlFormElement>()
+        .request_submit()
+        .unwrap();
+    assert_eq!(
+        s.text(".aw-live"),
+        copy_text("en", "form.pending_login"),
+        "the shell says the submit is on its way"
+    );
+    let before = requests_to("/auth/login");
+
+    define_named(name);
+
+    assert!(s.find("[data-aw-shell]").is_none(), "the shell is gone");
+    assert!(
+        s.0.get_attribute("data-aw-instance").is_some(),
+        "the live widget is mounted"
+    );
+    assert_eq!(s.input("input[name=email]").value(), DEMO_EMAIL);
+    let banner = s.wait_for("[data-failure]").await;
+    assert_eq!(
+        banner.get_attribute("data-failure").as_deref(),
+        Some("invalid_credentials"),
+        "the early submit reached the server with the typed details"
+    );
+    assert_eq!(requests_to("/auth/login"), before + 1, "sent exactly once");
+}
+
+#[wasm_bindgen_test]
+async fn focus_mode_and_visibility_carry_over_when_nothing_was_submitted() {
+    let name = "aw-shell-carry";
+    let s = Shell::new(name, Load::Pending, &[("locale", "en")]);
+    s.get("[data-action=switch_to_signup]")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    assert_eq!(
+        s.get("[data-aw-shell]")
+            .get_attribute("data-mode")
+            .as_deref(),
+        Some("signup"),
+        "the shell's links work before the WebAssembly"
+    );
+    s.type_into("input[name=email]", "new.person@example.com");
+    s.type_into("input[name=password]", WRONG_PASSWORD);
+    s.get(".aw-password__toggle")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    s.input("input[name=email]").focus().unwrap();
+
+    define_named(name);
+
+    let root = s.wait_for(".aw-widget[data-mode=signup]").await;
+    assert!(root.get_attribute("data-aw-shell").is_none());
+    for _ in 0..100 {
+        if s.input("input[name=password]").value() == WRONG_PASSWORD {
+            break;
+        }
+        sleep_ms(10).await;
+    }
+    assert_eq!(
+        s.input("input[name=email]").value(),
+        "new.person@example.com"
+    );
+    assert_eq!(s.input("input[name=password]").value(), WRONG_PASSWORD);
+    assert_eq!(
+        s.input("input[name=password]").type_(),
+        "text",
+        "still shown"
+    );
+    assert_eq!(
+        active().and_then(|a| a.get_attribute("name")).as_deref(),
+        Some("email"),
+        "focus stays where the person was"
+    );
+    assert!(s.find("[data-failure]").is_none(), "nothing was submitted");
+    // The widget's own state has the values (not just the inputs): its submit sends them.
+    let before = requests_to("/auth/signup");
+    s.get("button[type=submit]")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    wait_for_requests("/auth/signup", before + 1).await;
+    assert!(
+        s.find(".aw-field__error").is_none(),
+        "no 'enter your email' for a field that shows one"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_shell_says_plainly_when_the_webassembly_cannot_load_and_sends_nothing() {
+    let name = "aw-shell-fails";
+    let failures: Rc<RefCell<Vec<String>>> = Rc::default();
+    let sink = failures.clone();
+    let on_failure =
+        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |ev: web_sys::CustomEvent| {
+            let detail = js_sys::JSON::stringify(&ev.detail()).unwrap();
+            sink.borrow_mut().push(detail.as_string().unwrap());
+        });
+    let s = Shell::new(name, Load::Fails, &[("locale", "en")]);
+    s.0.add_event_listener_with_callback("auth-failure", on_failure.as_ref().unchecked_ref())
+        .unwrap();
+    let banner = s.wait_for("[data-failure]").await;
+    assert_eq!(
+        banner.get_attribute("data-failure").as_deref(),
+        Some("unreachable")
+    );
+    assert!(banner.query_selector("[role=alert]").unwrap().is_some());
+    assert_eq!(
+        s.text(".aw-banner__title"),
+        copy_text("en", "shell.unavailable_title")
+    );
+    assert_eq!(
+        s.text("[data-action=reload]"),
+        copy_text("en", "shell.reload"),
+        "a next step"
+    );
+    let before = requests_to("/auth/login");
+    s.type_into("input[name=email]", DEMO_EMAIL);
+    s.type_into("input[name=password]", WRONG_PASSWORD);
+    s.get("form")
+        .unchecked_into::<web_sys::HtmlFormElement>()
+        .request_submit()
+        .unwrap();
+    sleep_ms(50).await;
+    assert_eq!(requests_to("/auth/login"), before, "nothing is sent");
+    assert!(s.text(".aw-live").is_empty(), "no false 'signing you in'");
+    let seen = failures.borrow().clone();
+    assert_eq!(seen.len(), 1, "the host hears about it once: {seen:?}");
+    assert!(
+        seen[0].contains("\"flow\":\"load\"") && seen[0].contains("\"kind\":\"unreachable\""),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter()
+            .all(|d| !d.contains(WRONG_PASSWORD) && !d.contains(DEMO_EMAIL)),
+        "no credentials in events"
+    );
+}
