@@ -1,14 +1,79 @@
 //! The API client: one request per call, a timeout through `AbortController`, and the
-//! answer handed to the pure [`classify`] as plain data. Bodies are read as bytes and
-//! built with the browser's own JSON, so no JSON stack ships in the WebAssembly.
+//! answer handed to the pure [`classify`] as plain data. Requests go through the browser's
+//! own `fetch` ([`fetch`]) and bodies are built with its own JSON, so no HTTP or JSON
+//! serialising stack ships in the WebAssembly.
 
 use crate::taxonomy::{Flow, Outcome, Response, Transport, classify};
-use gloo_net::http::Request;
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
-use wasm_bindgen::JsValue;
-use web_sys::{AbortController, RequestCredentials};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal, RequestCredentials, RequestInit};
+
+/// What one `fetch` answered.
+pub struct Fetched {
+    pub status: u16,
+    /// Header names as the browser gives them (lower case).
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Fetched {
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One request through `window.fetch`. `credentials` sends cookies cross-origin too
+/// (`include`). Fails when the request could not be made or was aborted.
+pub async fn fetch(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+    credentials: bool,
+    signal: Option<&AbortSignal>,
+) -> Result<Fetched, JsValue> {
+    let window = web_sys::window().ok_or(JsValue::NULL)?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    let h = web_sys::Headers::new()?;
+    for (k, v) in headers {
+        h.append(k, v)?;
+    }
+    init.set_headers(&h);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    if credentials {
+        init.set_credentials(RequestCredentials::Include);
+    }
+    init.set_signal(signal);
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await?
+        .dyn_into()?;
+    let mut pairs = Vec::new();
+    if let Some(entries) = js_sys::try_iter(&resp.headers())? {
+        for entry in entries {
+            let pair: js_sys::Array = entry?.unchecked_into();
+            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                pairs.push((k, v));
+            }
+        }
+    }
+    let buffer = JsFuture::from(resp.array_buffer()?).await?;
+    Ok(Fetched {
+        status: resp.status(),
+        headers: pairs,
+        body: js_sys::Uint8Array::new(&buffer).to_vec(),
+    })
+}
 
 /// Where and how to call the auth API.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,35 +153,25 @@ impl ApiClient {
             .ok()
         });
         let url = self.url(flow);
-        let builder = if flow == Flow::Session {
-            Request::get(&url)
-        } else {
-            Request::post(&url)
-        };
-        let mut builder = builder
-            .credentials(RequestCredentials::Include)
-            .header("Accept", "application/json, application/problem+json")
-            .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
-        if let Some(token) = bearer {
-            builder = builder.header("Authorization", &format!("Bearer {token}"));
+        let method = if flow == Flow::Session { "GET" } else { "POST" };
+        let authorization = bearer.map(|token| format!("Bearer {token}"));
+        let mut headers = vec![("Accept", "application/json, application/problem+json")];
+        if let Some(a) = &authorization {
+            headers.push(("Authorization", a));
         }
-        let request = match body {
-            Some(json) => builder
-                .header("Content-Type", "application/json")
-                .body(json),
-            None => builder.build(),
-        };
-        let result = match request {
-            Ok(req) => match req.send().await {
-                Ok(resp) => {
-                    let status = resp.status();
-                    let headers: Vec<(String, String)> = resp.headers().entries().collect();
-                    resp.binary().await.map(|body| (status, headers, body))
-                }
-                Err(e) => Err(e),
-            },
-            Err(e) => Err(e),
-        };
+        if body.is_some() {
+            headers.push(("Content-Type", "application/json"));
+        }
+        let signal = controller.as_ref().map(AbortController::signal);
+        let result = fetch(
+            method,
+            &url,
+            &headers,
+            body.as_deref(),
+            true,
+            signal.as_ref(),
+        )
+        .await;
         if let Some(t) = timer {
             t.clear();
         }
@@ -128,12 +183,12 @@ impl ApiClient {
             Transport::Unreachable
         };
         match result {
-            Ok((status, headers, body)) => classify(
+            Ok(answer) => classify(
                 flow,
                 Transport::Response(Response {
-                    status,
-                    headers: &headers,
-                    body: &body,
+                    status: answer.status,
+                    headers: &answer.headers,
+                    body: &answer.body,
                     now_unix: (now_ms() / 1000.0) as u64,
                 }),
             ),

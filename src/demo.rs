@@ -39,17 +39,14 @@ const FAULTS: &[(&str, &str)] = &[
 const STATES: &[&str] = &["operational", "degraded", "outage", "maintenance"];
 
 async fn put(path: &str, body: String) -> Result<(), String> {
-    let resp = gloo_net::http::Request::put(path)
-        .header("Content-Type", "application/json")
-        .body(body)
-        .map_err(|e| e.to_string())?
-        .send()
+    let headers = [("Content-Type", "application/json")];
+    let resp = crate::client::fetch("PUT", path, &headers, Some(&body), false, None)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|_| "the server could not be reached".to_string())?;
     if resp.ok() {
         Ok(())
     } else {
-        Err(format!("the server refused ({})", resp.status()))
+        Err(format!("the server refused ({})", resp.status))
     }
 }
 

@@ -129,9 +129,11 @@ pub fn parse_overrides(json: &str) -> Option<HashMap<String, Override>> {
 
 /// Fetches and reads a copy override file (`copy-url`, the gallery's live locale files).
 pub async fn fetch_overrides(url: &str) -> Option<HashMap<String, Override>> {
-    let resp = gloo_net::http::Request::get(url).send().await.ok()?;
+    let resp = crate::client::fetch("GET", url, &[], None, false, None)
+        .await
+        .ok()?;
     if !resp.ok() {
         return None;
     }
-    parse_overrides(&resp.text().await.ok()?)
+    parse_overrides(&resp.text())
 }

@@ -2,7 +2,7 @@
 
 use super::i18n::I18n;
 use super::reactive::{dynamic, text, tr};
-use crate::client::parse_json;
+use crate::client::{fetch, parse_json};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -17,15 +17,11 @@ struct ServiceStatus {
 }
 
 async fn fetch_status(url: &str) -> Option<ServiceStatus> {
-    let resp = gloo_net::http::Request::get(url)
-        .credentials(web_sys::RequestCredentials::Include)
-        .send()
-        .await
-        .ok()?;
-    if resp.status() != 200 {
+    let resp = fetch("GET", url, &[], None, true, None).await.ok()?;
+    if resp.status != 200 {
         return None;
     }
-    let value = parse_json(&resp.text().await.ok()?)?;
+    let value = parse_json(&resp.text())?;
     let field = |k: &str| {
         js_sys::Reflect::get(&value, &k.into())
             .ok()

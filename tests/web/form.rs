@@ -235,14 +235,12 @@ async fn sign_out_after_signing_in_ends_the_session_on_the_server() {
     w.click("[data-action=sign_out]");
     let banner = w.wait_for("[data-outcome=logout]").await;
     assert_eq!(text_in(&banner, ".aw-banner__title"), "You're signed out");
-    let session = gloo_net::http::Request::get(&format!("{}/session", api_base()))
-        .credentials(web_sys::RequestCredentials::Include)
-        .send()
+    let url = format!("{}/session", api_base());
+    let session = auth_widget::client::fetch("GET", &url, &[], None, true, None)
         .await
         .unwrap();
     assert_eq!(
-        session.status(),
-        401,
+        session.status, 401,
         "the server no longer accepts the session"
     );
 }

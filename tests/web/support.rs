@@ -136,6 +136,14 @@ pub fn active() -> Option<Element> {
     document().active_element()
 }
 
+/// `PUT url` with a JSON body to the reference server's admin API.
+async fn put_json(url: &str, json: &str) -> auth_widget::client::Fetched {
+    let headers = [("Content-Type", "application/json")];
+    auth_widget::client::fetch("PUT", url, &headers, Some(json), false, None)
+        .await
+        .expect("reference server reachable")
+}
+
 /// Switches the reference server's fault (`None` clears it). Panics if the server refuses.
 pub async fn set_fault(fault: Option<&str>, endpoint: Option<&str>) {
     let body = js_sys::Object::new();
@@ -148,18 +156,8 @@ pub async fn set_fault(fault: Option<&str>, endpoint: Option<&str>) {
     let json = js_sys::JSON::stringify(&body).unwrap().as_string().unwrap();
     let api = api_base();
     let url = format!("{}/_admin/faults", api.trim_end_matches("/auth"));
-    let resp = gloo_net::http::Request::put(&url)
-        .header("Content-Type", "application/json")
-        .body(json)
-        .unwrap()
-        .send()
-        .await
-        .expect("reference server reachable");
-    assert!(
-        resp.ok(),
-        "server refused fault {fault:?}: {}",
-        resp.text().await.unwrap_or_default()
-    );
+    let resp = put_json(&url, &json).await;
+    assert!(resp.ok(), "server refused fault {fault:?}: {}", resp.text());
 }
 
 /// Makes `navigator.onLine` report `online` and fires the matching window event.
@@ -189,13 +187,7 @@ pub async fn set_status(state: &str, message: Option<&str>) {
     }
     let json = js_sys::JSON::stringify(&body).unwrap().as_string().unwrap();
     let url = format!("{}/_admin/status", api_base().trim_end_matches("/auth"));
-    let resp = gloo_net::http::Request::put(&url)
-        .header("Content-Type", "application/json")
-        .body(json)
-        .unwrap()
-        .send()
-        .await
-        .expect("reference server reachable");
+    let resp = put_json(&url, &json).await;
     assert!(resp.ok(), "server refused status {state}");
 }
 

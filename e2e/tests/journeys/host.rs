@@ -144,7 +144,10 @@ fn dist_without_embed_wasm(dir: &std::path::Path) {
         }
     }
     copy(&dist(), dir);
-    assert!(dir.join("embed/auth-widget.js").exists(), "dist/embed/ is built");
+    assert!(
+        dir.join("embed/auth-widget.js").exists(),
+        "dist/embed/ is built"
+    );
 }
 
 /// The embed's `.wasm` is missing. The host page still shows the form at once; when the rest
