@@ -28,10 +28,15 @@ function defineClass(name, state) {
       if (state.hooks) state.hooks.disconnected(this);
       else state.shells.delete(this);
     }
-    attributeChangedCallback(_name, before, after) {
+    attributeChangedCallback(name, before, after) {
       if (!this.isConnected || before === after) return;
       if (state.hooks) state.hooks.changed(this);
-      else if (state.shells.has(this)) draw(this, state, take(this));
+      else if (state.shells.has(this)) {
+        const carry = take(this);
+        // A new mode from the page wins over the one the person switched to in the shell.
+        if (carry && name === "mode") carry.mode = null;
+        draw(this, state, carry);
+      }
     }
   });
 }

@@ -144,6 +144,31 @@ fn the_shell_draws_a_usable_labelled_first_screen_from_the_locale_files() {
 }
 
 #[wasm_bindgen_test]
+fn the_shell_follows_attribute_changes_and_keeps_what_was_typed() {
+    let s = Shell::new("aw-shell-attributes", Load::Pending, &[("locale", "en")]);
+    s.type_into("input[name=email]", DEMO_EMAIL);
+    s.0.set_attribute("mode", "signup").unwrap();
+    s.0.set_attribute("locale", "de").unwrap();
+    let root = s.get("[data-aw-shell]");
+    assert_eq!(root.get_attribute("data-mode").as_deref(), Some("signup"));
+    assert_eq!(root.get_attribute("lang").as_deref(), Some("de"));
+    assert_eq!(
+        s.text(".aw-widget__title"),
+        copy_text("de", "form.title_signup")
+    );
+    assert_eq!(
+        s.input("input[name=email]").value(),
+        DEMO_EMAIL,
+        "nothing lost"
+    );
+    assert_eq!(
+        s.0.query_selector_all("[data-aw-shell]").unwrap().length(),
+        1,
+        "redrawn, not added"
+    );
+}
+
+#[wasm_bindgen_test]
 fn an_arabic_shell_is_right_to_left_and_the_toggle_shows_the_password() {
     let s = Shell::new("aw-shell-rtl", Load::Pending, &[("locale", "ar")]);
     let root = s.get("[data-aw-shell]");
