@@ -48,6 +48,11 @@ define_shell("auth-widget", $COPY, () => painted
   .then((core) => core.default({ module_or_path: wasm })));
 JS
 } >"$OUT/auth-widget.js"
+# Minified like the WebAssembly: both scripts are ES modules whose exports stay as they are.
+for js in auth-widget.js auth-widget-core.js; do
+  terser "$OUT/$js" --module --compress passes=2 --mangle --output "$OUT/$js.min"
+  mv "$OUT/$js.min" "$OUT/$js"
+done
 cat style/tokens.css style/widget.css style/banner.css >"$OUT/auth-widget.css"
 cat >"$OUT/README.md" <<'MD'
 # auth-widget embed files
