@@ -27,6 +27,8 @@
     el.dispatchEvent(new Event("change", { bubbles: true }));
   };
   let submitted = false;
+  // readyState turns "interactive" before deferred and module scripts run; this event after.
+  const contentLoaded = new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
   const submitWrongPassword = (pw) => {
     const form = pw.form;
     const email = form && form.querySelector('input[type="email"], input[name="email"]');
@@ -40,9 +42,12 @@
     const pw = document.querySelector('input[type="password"]');
     if (pw && !pw.disabled && pw.matches(":enabled") && visible(pw)) {
       out.usable = performance.now();
-      // Submit in the next frame so the form's own first-frame work is not disturbed. The field
-      // is looked up again: the embed's first screen may have been handed to the live widget.
-      requestAnimationFrame(() => submitWrongPassword(document.querySelector('input[type="password"]')));
+      // Submit in the next frame so the form's own first-frame work is not disturbed, and not
+      // before the page's scripts have run (a module script runs just before DOMContentLoaded;
+      // before that a plain form would submit natively). The field is looked up again: the
+      // embed's first screen may have been handed to the live widget meanwhile.
+      const submit = () => submitWrongPassword(document.querySelector('input[type="password"]'));
+      requestAnimationFrame(() => contentLoaded.then(submit));
       return;
     }
     requestAnimationFrame(frame);

@@ -3,7 +3,9 @@
 # every file the widget page loads, then times in headless Chromium, against the reference
 # server, the widget page and a plain-HTML baseline login page (bench/*.html) served the same way:
 #   - median time from navigation start to the first animation frame with a visible, enabled
-#     password field (in-page rAF check, bench/probe.js), alternating the two pages;
+#     password field (in-page rAF check, bench/probe.js), rotating the pages; a third page is the
+#     same plain form with its style and script as files (bench/baseline-files.html), loaded the
+#     way the widget's embed tags load it: the floor for anything embedded that way;
 #   - median time from the login response arriving (resource timing responseEnd) to the
 #     [data-failure] banner being in the DOM, and to the next animation frame, after a wrong password.
 # Env: BENCH_RUNS (runs per page, default 9, at least 7), BENCH_NO_BUILD=1 (reuse dist/embed).
@@ -37,7 +39,7 @@ cargo build --release --quiet -p auth-server
 
 rm -rf "$SITE" && mkdir -p "$SITE"
 cp -R dist/embed "$SITE/embed"
-cp bench/baseline.html bench/widget.html "$SITE/"
+cp bench/baseline.html bench/baseline-files.html bench/baseline.css bench/baseline.js bench/widget.html "$SITE/"
 [ -f "$SITE/embed/auth-widget-core_bg.wasm" ] || { echo "bench: dist/embed is incomplete (another build running?)" >&2; exit 1; }
 
 echo
