@@ -4,8 +4,8 @@
 # server, the widget page and a plain-HTML baseline login page (bench/*.html) served the same way:
 #   - median time from navigation start to the first animation frame with a visible, enabled
 #     password field (in-page rAF check, bench/probe.js), rotating the pages; a third page is the
-#     same plain form with its style and script as files (bench/baseline-files.html), loaded the
-#     way the widget's embed tags load it: the floor for anything embedded that way;
+#     same plain form with its style and script as files (derived from bench/baseline.html), loaded
+#     the way the widget's embed tags load it: the floor for anything embedded that way;
 #   - median time from the login response arriving (resource timing responseEnd) to the
 #     [data-failure] banner being in the DOM, and to the next animation frame, after a wrong password.
 # Env: BENCH_RUNS (runs per page, default 9, at least 7), BENCH_NO_BUILD=1 (reuse dist/embed).
@@ -39,7 +39,15 @@ cargo build --release --quiet -p auth-server
 
 rm -rf "$SITE" && mkdir -p "$SITE"
 cp -R dist/embed "$SITE/embed"
-cp bench/baseline.html bench/baseline-files.html bench/baseline.css bench/baseline.js bench/widget.html "$SITE/"
+cp bench/baseline.html bench/widget.html "$SITE/"
+# The same plain page with its style and script as files (a stylesheet and a module script in
+# <head>, as the widget's embed tags): baseline-files.html, baseline.css, baseline.js.
+awk '/<script>/ { inside = 1; next } /<\/script>/ { inside = 0; next } inside' bench/baseline.html >"$SITE/baseline.js"
+sed -n 's#.*<style>\(.*\)</style>.*#\1#p' bench/baseline.html >"$SITE/baseline.css"
+sed -e 's#<style>.*</style>#<script type="module" src="/baseline.js"></script>\n<link rel="stylesheet" href="/baseline.css">#' \
+  -e '/^<script>$/,/^<\/script>$/d' bench/baseline.html >"$SITE/baseline-files.html"
+grep -q 'src="/baseline.js"' "$SITE/baseline-files.html" && [ -s "$SITE/baseline.js" ] && [ -s "$SITE/baseline.css" ] || {
+  echo "bench: could not derive baseline-files.html from bench/baseline.html" >&2; exit 1; }
 [ -f "$SITE/embed/auth-widget-core_bg.wasm" ] || { echo "bench: dist/embed is incomplete (another build running?)" >&2; exit 1; }
 
 echo

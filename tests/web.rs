@@ -18,7 +18,7 @@ mod element;
 mod shell;
 
 use auth_widget::validate::Mode;
-use support::{active, mount};
+use support::{Within, active, mount};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

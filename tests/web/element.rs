@@ -16,6 +16,12 @@ const SECRET: &str = "an-unmistakable-secret-9f3";
 /// An `<auth-widget>` in the page, removed on drop.
 struct Host(HtmlElement);
 
+impl Within for Host {
+    fn root(&self) -> &Element {
+        &self.0
+    }
+}
+
 impl Drop for Host {
     fn drop(&mut self) {
         self.0.remove();
@@ -37,28 +43,6 @@ impl Host {
         }
         document().body().unwrap().append_child(&el).unwrap();
         Host(el)
-    }
-
-    fn find(&self, selector: &str) -> Option<Element> {
-        self.0.query_selector(selector).unwrap()
-    }
-
-    async fn wait_for(&self, selector: &str) -> Element {
-        for _ in 0..500 {
-            if let Some(el) = self.find(selector) {
-                return el;
-            }
-            sleep_ms(20).await;
-        }
-        panic!("timed out waiting for `{selector}`");
-    }
-
-    fn type_into(&self, selector: &str, text: &str) {
-        let input: web_sys::HtmlInputElement = self.find(selector).unwrap().unchecked_into();
-        input.set_value(text);
-        input
-            .dispatch_event(&web_sys::Event::new("input").unwrap())
-            .unwrap();
     }
 
     fn submit(&self) {

@@ -1,7 +1,7 @@
 //! One browser test per fixture: the reference server (or the browser) produces the failure,
 //! and the widget must show exactly what the fixture table says.
 
-use super::support::{active, api_base, mount_with, set_fault, set_online, text_in};
+use super::support::{Within, active, api_base, mount_with, set_fault, set_online, text_in};
 use auth_widget::copy::{self, Locale, english_plural};
 use auth_widget::fixtures::FIXTURES;
 use auth_widget::guidance::Focus;

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlElement};
 
 const DEMO_EMAIL: &str = "demo@example.com";
 const WRONG_PASSWORD: &str = "not the password, typed early";
@@ -34,6 +34,12 @@ enum Load {
 
 /// An element `name` defined with the shell, removed on drop.
 struct Shell(HtmlElement);
+
+impl Within for Shell {
+    fn root(&self) -> &Element {
+        &self.0
+    }
+}
 
 impl Drop for Shell {
     fn drop(&mut self) {
@@ -57,41 +63,6 @@ impl Shell {
         }
         document().body().unwrap().append_child(&el).unwrap();
         Shell(el)
-    }
-
-    fn find(&self, selector: &str) -> Option<Element> {
-        self.0.query_selector(selector).unwrap()
-    }
-
-    fn get(&self, selector: &str) -> Element {
-        self.find(selector)
-            .unwrap_or_else(|| panic!("no `{selector}` in the element"))
-    }
-
-    fn input(&self, selector: &str) -> HtmlInputElement {
-        self.get(selector).unchecked_into()
-    }
-
-    fn text(&self, selector: &str) -> String {
-        self.get(selector).text_content().unwrap_or_default()
-    }
-
-    async fn wait_for(&self, selector: &str) -> Element {
-        for _ in 0..500 {
-            if let Some(el) = self.find(selector) {
-                return el;
-            }
-            sleep_ms(20).await;
-        }
-        panic!("timed out waiting for `{selector}`");
-    }
-
-    fn type_into(&self, selector: &str, text: &str) {
-        let input = self.input(selector);
-        input.set_value(text);
-        input
-            .dispatch_event(&web_sys::Event::new("input").unwrap())
-            .unwrap();
     }
 }
 
@@ -177,9 +148,7 @@ fn an_arabic_shell_is_right_to_left_and_the_toggle_shows_the_password() {
         s.text(".aw-widget__title"),
         copy_text("ar", "form.title_login")
     );
-    s.get(".aw-password__toggle")
-        .unchecked_into::<HtmlElement>()
-        .click();
+    s.click(".aw-password__toggle");
     assert_eq!(s.input("input[name=password]").type_(), "text");
     assert_eq!(
         s.text(".aw-password__toggle"),
@@ -226,9 +195,7 @@ async fn the_live_widget_takes_over_what_was_typed_and_sends_the_submit_asked_fo
 async fn focus_mode_and_visibility_carry_over_when_nothing_was_submitted() {
     let name = "aw-shell-carry";
     let s = Shell::new(name, Load::Pending, &[("locale", "en")]);
-    s.get("[data-action=switch_to_signup]")
-        .unchecked_into::<HtmlElement>()
-        .click();
+    s.click("[data-action=switch_to_signup]");
     assert_eq!(
         s.get("[data-aw-shell]")
             .get_attribute("data-mode")
@@ -238,9 +205,7 @@ async fn focus_mode_and_visibility_carry_over_when_nothing_was_submitted() {
     );
     s.type_into("input[name=email]", "new.person@example.com");
     s.type_into("input[name=password]", WRONG_PASSWORD);
-    s.get(".aw-password__toggle")
-        .unchecked_into::<HtmlElement>()
-        .click();
+    s.click(".aw-password__toggle");
     s.input("input[name=email]").focus().unwrap();
 
     define_named(name);
@@ -271,9 +236,7 @@ async fn focus_mode_and_visibility_carry_over_when_nothing_was_submitted() {
     assert!(s.find("[data-failure]").is_none(), "nothing was submitted");
     // The widget's own state has the values (not just the inputs): its submit sends them.
     let before = requests_to("/auth/signup");
-    s.get("button[type=submit]")
-        .unchecked_into::<HtmlElement>()
-        .click();
+    s.click("button[type=submit]");
     wait_for_requests("/auth/signup", before + 1).await;
     assert!(
         s.find(".aw-field__error").is_none(),

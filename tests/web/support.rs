@@ -70,22 +70,32 @@ fn mount_inner(
     }
 }
 
-impl Mounted {
-    pub fn find(&self, selector: &str) -> Option<Element> {
-        self.root.query_selector(selector).unwrap()
+/// DOM helpers inside one widget's root, shared by every test fixture that holds one
+/// (a mounted component, an `<auth-widget>` element, an element showing the embed's shell).
+pub trait Within {
+    /// The element everything is looked up in.
+    fn root(&self) -> &Element;
+
+    fn find(&self, selector: &str) -> Option<Element> {
+        self.root().query_selector(selector).unwrap()
     }
 
-    pub fn get(&self, selector: &str) -> Element {
+    fn get(&self, selector: &str) -> Element {
         self.find(selector)
             .unwrap_or_else(|| panic!("no element matches `{selector}`"))
     }
 
-    pub fn input(&self, selector: &str) -> HtmlInputElement {
+    fn input(&self, selector: &str) -> HtmlInputElement {
         self.get(selector).unchecked_into()
     }
 
+    /// The text of the first match.
+    fn text(&self, selector: &str) -> String {
+        self.get(selector).text_content().unwrap_or_default()
+    }
+
     /// Types into a field the way a person does: the value changes and `input` fires.
-    pub fn type_into(&self, selector: &str, text: &str) {
+    fn type_into(&self, selector: &str, text: &str) {
         let input = self.input(selector);
         input.set_value(text);
         input
@@ -93,12 +103,12 @@ impl Mounted {
             .unwrap();
     }
 
-    pub fn click(&self, selector: &str) {
+    fn click(&self, selector: &str) {
         self.get(selector).unchecked_into::<HtmlElement>().click();
     }
 
     /// Waits until `selector` matches, polling each animation-frame-sized step, up to 10 s.
-    pub async fn wait_for(&self, selector: &str) -> Element {
+    async fn wait_for(&self, selector: &str) -> Element {
         for _ in 0..500 {
             if let Some(el) = self.find(selector) {
                 return el;
@@ -109,7 +119,7 @@ impl Mounted {
     }
 
     /// Waits until `cond` holds, up to `secs` seconds.
-    pub async fn wait_until(&self, what: &str, secs: u32, cond: impl Fn(&Self) -> bool) {
+    async fn wait_until(&self, what: &str, secs: u32, cond: impl Fn(&Self) -> bool) {
         for _ in 0..secs * 50 {
             if cond(self) {
                 return;
@@ -117,6 +127,12 @@ impl Mounted {
             sleep_ms(20).await;
         }
         panic!("timed out waiting until {what}");
+    }
+}
+
+impl Within for Mounted {
+    fn root(&self) -> &Element {
+        &self.root
     }
 }
 
