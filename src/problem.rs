@@ -3,7 +3,6 @@
 //! miniserde keeps the WebAssembly small and parses without recursion, so hostile bodies
 //! (deep nesting, huge numbers, bad UTF-8) are just "not the promised shape".
 
-use crate::taxonomy::User;
 use miniserde::json::{self, Number, Object, Value};
 
 /// The fields of a problem document the widget may use. `detail` and `title` are
@@ -79,8 +78,15 @@ pub(crate) fn parse_problem(body: &[u8]) -> Option<Problem> {
     })
 }
 
+/// The fields of a signed-in answer.
+pub(crate) struct SignedIn {
+    pub id: String,
+    pub email: String,
+    pub access_token: Option<String>,
+}
+
 /// Reads `{"user":{"id","email"},"access_token"?}`. The id may be a string or a number.
-pub(crate) fn parse_signed_in(body: &[u8]) -> Option<(User, Option<String>)> {
+pub(crate) fn parse_signed_in(body: &[u8]) -> Option<SignedIn> {
     let obj = parse_object(body)?;
     let Some(Value::Object(user)) = obj.get("user") else {
         return None;
@@ -92,6 +98,10 @@ pub(crate) fn parse_signed_in(body: &[u8]) -> Option<(User, Option<String>)> {
         _ => return None,
     };
     let email = str_field(user, "email")?.to_owned();
-    let token = str_field(&obj, "access_token").map(str::to_owned);
-    Some((User { id, email }, token))
+    let access_token = str_field(&obj, "access_token").map(str::to_owned);
+    Some(SignedIn {
+        id,
+        email,
+        access_token,
+    })
 }

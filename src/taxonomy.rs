@@ -349,7 +349,13 @@ fn classify_success(flow: Flow, r: &Response<'_>) -> Outcome {
     };
     debug_assert!(expects_user);
     problem::parse_signed_in(r.body)
-        .map(|(user, access_token)| Success::SignedIn { user, access_token })
+        .map(|s| Success::SignedIn {
+            user: User {
+                id: s.id,
+                email: s.email,
+            },
+            access_token: s.access_token,
+        })
         .ok_or_else(|| unexpected(r.status))
 }
 
