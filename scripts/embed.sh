@@ -40,9 +40,13 @@ VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
 const wasm = fetch(new URL("auth-widget-core_bg.wasm", import.meta.url));
 wasm.catch(() => {}); // a failed fetch is reported once, by the load below
-// Start the WebAssembly after the first screen has been painted (or 50 ms, in a hidden tab),
-// so its start-up work never holds that first frame back.
-const painted = new Promise((done) => { requestAnimationFrame(() => setTimeout(done)); setTimeout(done, 50); });
+// Start the WebAssembly once the first screen has been painted, so its start-up work never
+// holds that first frame back. A hidden tab paints nothing: start at once there.
+const painted = new Promise((done) => {
+  if (document.visibilityState === "hidden") return setTimeout(done);
+  requestAnimationFrame(() => setTimeout(done));
+  document.addEventListener("visibilitychange", done, { once: true });
+});
 define_shell("auth-widget", $COPY, () => painted
   .then(() => import("./auth-widget-core.js"))
   .then((core) => core.default({ module_or_path: wasm })));
