@@ -8,6 +8,7 @@
 pub mod copy;
 pub mod fixtures;
 pub mod guidance;
+mod json;
 mod problem;
 pub mod shell;
 pub mod taxonomy;

@@ -337,10 +337,8 @@ fn classify_success(flow: Flow, r: &Response<'_>) -> Outcome {
     let expects_user = match (flow, r.status) {
         (Flow::Login | Flow::Session, 200) | (Flow::Signup, 201) => true,
         (Flow::Signup, 202) => {
-            return match problem::parse_object(r.body) {
-                Some(obj) if problem::str_field(&obj, "next") == Some("verify_email") => {
-                    Ok(Success::VerifyEmail)
-                }
+            return match problem::next_step(r.body).as_deref() {
+                Some("verify_email") => Ok(Success::VerifyEmail),
                 _ => Err(unexpected(r.status)),
             };
         }

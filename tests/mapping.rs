@@ -2,6 +2,9 @@
 //! the expected kind and the guidance matches, copy keys exist in every locale.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "cases/bodies.rs"]
+mod bodies;
+
 use auth_widget::copy::{self, Locale};
 use auth_widget::fixtures::FIXTURES;
 use auth_widget::taxonomy::FailureKind;
@@ -77,5 +80,13 @@ fn only_credential_failures_use_credential_words() {
         if f.expect.kind.is_service_side() {
             assert_ne!(f.expect.copy_kind, "invalid_credentials", "{}", f.name);
         }
+    }
+}
+
+#[test]
+fn edge_bodies_classify_as_the_table_says_with_the_native_parser() {
+    for (what, flow, status, body, expected) in bodies::BODIES {
+        let got = bodies::summary(&bodies::classify_body(*flow, *status, body));
+        assert_eq!(&got, expected, "{what}");
     }
 }

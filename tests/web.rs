@@ -5,6 +5,9 @@
 #[path = "web/support.rs"]
 mod support;
 
+#[path = "cases/bodies.rs"]
+mod bodies;
+
 #[path = "web/failures.rs"]
 mod failures;
 

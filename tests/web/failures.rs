@@ -224,3 +224,12 @@ fixture_tests! {
     fixture_unknown_code_on_4xx = 20,
     fixture_unknown_code_on_5xx = 21,
 }
+
+/// The same edge bodies as `tests/mapping.rs`, read here by the browser's `JSON.parse`.
+#[wasm_bindgen_test::wasm_bindgen_test]
+fn edge_bodies_classify_as_the_table_says_with_the_browsers_parser() {
+    for (what, flow, status, body, expected) in crate::bodies::BODIES {
+        let got = crate::bodies::summary(&crate::bodies::classify_body(*flow, *status, body));
+        assert_eq!(&got, expected, "{what}");
+    }
+}
