@@ -161,26 +161,34 @@ pub fn AuthWidget(
         ),
         _ => None,
     });
+    // The live region holds text only; the sign-out button sits after it, so screen readers
+    // announce the message and not a control.
     let status_view = dynamic(move || match notice.get() {
         Some(Notice::Success { kind, email }) => {
-            let signed_in = matches!(kind, "login" | "signup");
-            Some(
-                view! {
-                    <SuccessBanner kind=kind email=email i18n=i18n />
-                    {signed_in.then(|| view! {
-                        <button type="button" class="aw-button aw-button--secondary"
-                            data-action="sign_out" on:click=move |_| sign_out.run(())>
-                            {tr(i18n, "form.sign_out")}
-                        </button>
-                    })}
-                }
-                .into_any(),
-            )
+            Some(view! { <SuccessBanner kind=kind email=email i18n=i18n /> }.into_any())
         }
         _ if pending.get() => {
             Some(view! { <p class="aw-pending">{mode_text("pending")}</p> }.into_any())
         }
         _ => None,
+    });
+    let signed_in = move || {
+        matches!(
+            notice.get(),
+            Some(Notice::Success {
+                kind: "login" | "signup",
+                ..
+            })
+        )
+    };
+    let sign_out_button = shown_when(signed_in, move || {
+        view! {
+            <button type="button" class="aw-button aw-button--secondary aw-widget__sign-out"
+                data-action="sign_out" on:click=move |_| sign_out.run(())>
+                {tr(i18n, "form.sign_out")}
+            </button>
+        }
+        .into_any()
     });
     let is_reset = move || mode.get() == Mode::Reset;
     let password_field = shown_when(
@@ -234,6 +242,7 @@ pub fn AuthWidget(
             <h2 class="aw-widget__title">{mode_text("title")}</h2>
             {failure_view}
             <div role="status" class="aw-live">{status_view}</div>
+            {sign_out_button}
             <form class="aw-form" method="post" novalidate=true
                 on:submit=move |ev| { ev.prevent_default(); submit.run(()); }>
                 <EmailField id=id.get_value() value=email mode=mode.into()

@@ -232,6 +232,11 @@ async fn sign_out_after_signing_in_ends_the_session_on_the_server() {
     w.type_into("input[name=password]", DEMO_PASSWORD);
     w.click("button[type=submit]");
     w.wait_for("[data-outcome=login]").await;
+    w.wait_for("[data-action=sign_out]").await;
+    assert!(
+        w.find("[role=status] [data-action=sign_out]").is_none(),
+        "the live region announces the message, not the button"
+    );
     w.click("[data-action=sign_out]");
     let banner = w.wait_for("[data-outcome=logout]").await;
     assert_eq!(text_in(&banner, ".aw-banner__title"), "You're signed out");
