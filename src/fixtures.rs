@@ -223,6 +223,18 @@ pub const FIXTURES: &[Fixture] = &[
         expect(K::ValidationFailed, Tone::Error, "validation_failed", &[]),
     ),
     row(
+        "server refuses the details without saying which",
+        Flow::Signup,
+        http(422, problem!("validation_failed", 422)),
+        "problem:422:validation_failed",
+        expect(
+            K::ValidationFailed,
+            Tone::Error,
+            "validation_unmarked",
+            &[ContactSupport],
+        ),
+    ),
+    row(
         "sign-up with a registered email",
         Flow::Signup,
         http(409, problem!("email_taken", 409)),

@@ -162,6 +162,14 @@ pub fn guide(flow: Flow, failure: &Failure, options: GuideOptions) -> Guidance {
             K::AccountLocked => (Tone::Error, kind.as_str(), vec![ResetPassword], None),
             K::AccountDisabled => (Tone::Error, kind.as_str(), vec![ContactSupport], None),
             K::EmailUnverified => (Tone::Warning, kind.as_str(), vec![ResendVerification], None),
+            // Refused without saying which field: nothing is marked to correct, so the words
+            // must not point below, and support can find out what the server wanted.
+            K::ValidationFailed if failure.field_errors.is_empty() => (
+                Tone::Error,
+                "validation_unmarked",
+                vec![ContactSupport],
+                None,
+            ),
             K::ValidationFailed => (
                 Tone::Error,
                 kind.as_str(),
