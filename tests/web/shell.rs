@@ -115,6 +115,30 @@ fn the_shell_draws_a_usable_labelled_first_screen_from_the_locale_files() {
 }
 
 #[wasm_bindgen_test]
+async fn every_element_waiting_in_the_page_is_handed_over_with_its_own_values() {
+    let name = "aw-shell-two";
+    let first = Shell::new(name, Load::Pending, &[("locale", "en")]);
+    let second = Shell::new(name, Load::Pending, &[("locale", "en"), ("mode", "signup")]);
+    first.type_into("input[name=email]", "first@example.com");
+    second.type_into("input[name=email]", "second@example.com");
+
+    define_named(name);
+
+    for (s, email, mode) in [
+        (&first, "first@example.com", "login"),
+        (&second, "second@example.com", "signup"),
+    ] {
+        let root = s.wait_for(".aw-widget").await;
+        assert!(
+            root.get_attribute("data-aw-shell").is_none(),
+            "{email}: live"
+        );
+        assert_eq!(root.get_attribute("data-mode").as_deref(), Some(mode));
+        assert_eq!(s.input("input[name=email]").value(), email);
+    }
+}
+
+#[wasm_bindgen_test]
 fn the_shell_follows_attribute_changes_and_keeps_what_was_typed() {
     let s = Shell::new("aw-shell-attributes", Load::Pending, &[("locale", "en")]);
     s.type_into("input[name=email]", DEMO_EMAIL);
