@@ -22,6 +22,15 @@ pub enum Flow {
 }
 
 impl Flow {
+    /// Every flow, for tests and the fuzzer.
+    pub const ALL: [Flow; 5] = [
+        Flow::Login,
+        Flow::Signup,
+        Flow::Session,
+        Flow::Logout,
+        Flow::PasswordReset,
+    ];
+
     /// Stable name used in events, telemetry and `data-` attributes.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -10,13 +10,7 @@ use auth_widget::taxonomy::{
 use auth_widget::validate::{Mode, validate};
 use proptest::prelude::*;
 
-const FLOWS: [Flow; 5] = [
-    Flow::Login,
-    Flow::Signup,
-    Flow::Session,
-    Flow::Logout,
-    Flow::PasswordReset,
-];
+const FLOWS: [Flow; 5] = Flow::ALL;
 
 fn respond(
     flow: Flow,

@@ -6,6 +6,16 @@ mod common;
 use common::*;
 use serde_json::json;
 
+/// Ten wrong passwords, then the right one is refused as `account_locked`.
+async fn lock_demo_account(s: &Server) {
+    for i in 1..=10 {
+        s.login(DEMO_EMAIL, &format!("wrong password {i}")).await;
+    }
+    s.login(DEMO_EMAIL, DEMO_PASSWORD)
+        .await
+        .problem(403, "account_locked");
+}
+
 #[tokio::test]
 async fn standards_16_rate_limited_is_429_with_retry_after() {
     let s = server(&["--rate-limit-per-minute", "5"]).await;
@@ -79,12 +89,7 @@ async fn standards_24_locked_after_ten_consecutive_failures_with_retry_after() {
 #[tokio::test]
 async fn standards_24_password_reset_is_accepted_while_locked() {
     let s = server(&[]).await;
-    for i in 1..=10 {
-        s.login(DEMO_EMAIL, &format!("wrong password {i}")).await;
-    }
-    s.login(DEMO_EMAIL, DEMO_PASSWORD)
-        .await
-        .problem(403, "account_locked");
+    lock_demo_account(&s).await;
     let r = s
         .post_json("/auth/password-reset", &json!({"email": DEMO_EMAIL}))
         .await;
@@ -118,12 +123,7 @@ async fn password_reset_is_202_for_known_and_unknown_alike() {
 #[tokio::test]
 async fn unlock_by_operator_clears_the_lock() {
     let s = server(&[]).await;
-    for i in 1..=10 {
-        s.login(DEMO_EMAIL, &format!("wrong password {i}")).await;
-    }
-    s.login(DEMO_EMAIL, DEMO_PASSWORD)
-        .await
-        .problem(403, "account_locked");
+    lock_demo_account(&s).await;
     let u = s
         .admin_put(
             "/_admin/users",

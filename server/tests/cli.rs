@@ -101,7 +101,8 @@ fn database_file_and_parent_directory_are_created() {
         .as_nanos();
     let dir = std::env::temp_dir().join(format!("auth-server-cli-{}-{n}", std::process::id()));
     let db = dir.join("nested/demo.db");
-    {
+    // The second start on the same file shows migrations and seeding are idempotent.
+    for start in ["first", "second"] {
         let (_child, line) = spawn(&[
             "--addr",
             "127.0.0.1:0",
@@ -109,19 +110,11 @@ fn database_file_and_parent_directory_are_created() {
             db.to_str().unwrap(),
             "--seed-demo-user",
         ]);
-        assert!(line.starts_with("auth-server listening on "), "{line:?}");
-        assert!(db.exists(), "database file created");
-    }
-    // Second start on the same file: migrations and seeding are idempotent.
-    {
-        let (_child, line) = spawn(&[
-            "--addr",
-            "127.0.0.1:0",
-            "--db",
-            db.to_str().unwrap(),
-            "--seed-demo-user",
-        ]);
-        assert!(line.starts_with("auth-server listening on "), "{line:?}");
+        assert!(
+            line.starts_with("auth-server listening on "),
+            "{start} start: {line:?}"
+        );
+        assert!(db.exists(), "{start} start: database file created");
     }
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -236,12 +236,11 @@ async fn focus_mode_and_visibility_carry_over_when_nothing_was_submitted() {
 
     let root = s.wait_for(".aw-widget[data-mode=signup]").await;
     assert!(root.get_attribute("data-aw-shell").is_none());
-    for _ in 0..100 {
-        if s.input("input[name=password]").value() == WRONG_PASSWORD {
-            break;
-        }
-        sleep_ms(10).await;
-    }
+    // The hand-over switches mode first (the widget re-renders), then fills the fields.
+    s.wait_until("the password is carried over", 2, |s| {
+        s.input("input[name=password]").value() == WRONG_PASSWORD
+    })
+    .await;
     assert_eq!(
         s.input("input[name=email]").value(),
         "new.person@example.com"
@@ -303,7 +302,14 @@ async fn the_shell_says_plainly_when_the_webassembly_cannot_load_and_sends_nothi
         .unchecked_into::<web_sys::HtmlFormElement>()
         .request_submit()
         .unwrap();
-    sleep_ms(50).await;
+    // The shell's submit handler is synchronous: by now it has either sent or not.
+    assert_eq!(
+        active()
+            .and_then(|a| a.get_attribute("data-failure"))
+            .as_deref(),
+        Some("unreachable"),
+        "Sign in points at the message that says why nothing happens"
+    );
     assert_eq!(requests_to("/auth/login"), before, "nothing is sent");
     assert!(s.text(".aw-live").is_empty(), "no false 'signing you in'");
     let seen = failures.borrow().clone();
