@@ -1,4 +1,5 @@
-//! Turns `locales/*.toml` into plain Rust tables (`$OUT_DIR/copy_tables.rs`).
+//! Turns `locales/*.toml` into plain Rust tables (`$OUT_DIR/copy_tables.rs`). With the `embed`
+//! feature only English gets texts (the embed loads other locales from JSON files).
 //!
 //! Fails the build, naming locale, key and file, when a locale misses a key English has,
 //! has a key English lacks, or uses a different set of `{variables}` for a key.
@@ -180,8 +181,16 @@ fn main() {
         "/// Texts per locale, parallel to `LOCALES` and `KEYS`."
     );
     let _ = writeln!(out, "pub static TEXTS: &[&[Text]] = &[");
+    // The embed build compiles English only: the other locales ship beside it as JSON files
+    // (`dist/embed/locales/`) that the element loads when a widget needs one, so adding a
+    // locale never makes the embed heavier. Their entries here are empty.
+    let embed = std::env::var_os("CARGO_FEATURE_EMBED").is_some();
     for locale in &order {
         let entries = &locales[*locale].1;
+        if embed && locale.as_str() != REFERENCE {
+            let _ = writeln!(out, "  &[],");
+            continue;
+        }
         let _ = writeln!(out, "  &[");
         for key in &keys {
             match &entries[*key] {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/sizes.sh DIR: raw / gzip -9 / brotli -q 11 bytes of every file the widget page loads
 # from an embed directory (auth-widget.js, auth-widget-core.js, auth-widget-core_bg.wasm,
-# auth-widget.css, snippets/**/*.js), one row per file, then a TOTAL row. Used by scripts/bench.sh and scripts/size-budget.sh.
+# auth-widget.css, snippets/**/*.js), one row per file, then a TOTAL row, then the locale files
+# (locales/*.json), which only a widget in that locale loads. Used by scripts/bench.sh and scripts/size-budget.sh.
 # KB below means 1000 bytes, as in issue 7.
 set -euo pipefail
 DIR=${1:?usage: bench/sizes.sh DIR}
@@ -23,3 +24,9 @@ for f in "${files[@]}"; do
   printf '%-48s %10d %10d %10d %9s\n' "$f" "$r" "$g" "$b" "$(kb "$b")"
 done
 printf '%-48s %10d %10d %10d %9s\n' TOTAL "$tr" "$tg" "$tb" "$(kb "$tb")"
+# Not in the total: a page loads one of these only for a widget in that locale (English is
+# compiled into the WebAssembly).
+while IFS= read -r f; do
+  printf '%-48s %10d %10d %10d %9s\n' "(${f#"$DIR"/}, only in that locale)" "$(wc -c <"$f")" \
+    "$(gzip -9 -c "$f" | wc -c)" "$(brotli -q 11 -c "$f" | wc -c)" "$(kb "$(brotli -q 11 -c "$f" | wc -c)")"
+done < <(find "$DIR/locales" -type f -name '*.json' 2>/dev/null | sort)

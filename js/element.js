@@ -6,36 +6,89 @@
 //   loads; when it is ready, the live widget takes over with what was typed, the focus, the
 //   mode and any submit already asked for. If it cannot load, the shell says so and offers a
 //   reload instead of a form that silently does nothing.
+//   Locales the WebAssembly does not compile in come as files (define_shell's `files`): the
+//   element fetches the one a widget needs while its shell shows, and hands over after.
 // Only DOM methods and textContent: no inline styles, no innerHTML, no eval (strict CSP).
 
 const ATTRIBUTES = ["api-base", "mode", "locale", "theme", "timeout-ms", "status-url",
   "telemetry-url", "copy-url", "enumeration-safe"];
 const MODES = ["login", "signup", "reset"];
 
-// By element name: { hooks, shells, copy, failed }. hooks ({ connected, disconnected, changed })
-// arrive once the WebAssembly is ready; until then connected elements show the shell.
+// By element name: { hooks, shells, copy, failed, files }. hooks ({ connected, disconnected,
+// changed }) arrive once the WebAssembly is ready; until then connected elements show the shell.
+// shells: elements showing the shell (waiting for the WebAssembly, or for their locale's copy).
+// files: { tag: url } of the locales the WebAssembly does not compile in (the embed's
+// locales/*.json); a widget in one of them goes live once its file has been fetched.
 const defined = new Map();
+
+// Locale files by tag: the fetch under way, and the text once settled (null when it failed:
+// the widget then shows English, the fallback).
+const fetching = new Map();
+const fetched = new Map();
+
+// The JSON text of a fetched locale file, for the WebAssembly (src/embed.rs); null if none.
+export function locale_copy(tag) {
+  return fetched.get(tag) ?? null;
+}
+
+// A promise that settles when the copy `el` needs is here; null when it is here already.
+function copyReady(el, state) {
+  const tag = state.copy ? pickLocale(el, state.copy) : null;
+  const url = tag && state.files[tag];
+  if (!url || fetched.has(tag)) return null;
+  if (!fetching.has(tag)) {
+    fetching.set(tag, fetch(url)
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((text) => fetched.set(tag, text))
+      .catch((e) => {
+        console.warn(`auth-widget: the ${tag} copy (${url}) could not be loaded; showing English`, e);
+        fetched.set(tag, null);
+      }));
+  }
+  return fetching.get(tag);
+}
+
+// Hands `el` to the live widget, with what was typed in its shell, once its copy is here;
+// until then it keeps (or gets) the shell.
+function goLive(el, state) {
+  const ready = copyReady(el, state);
+  if (ready) {
+    if (!el.querySelector(":scope > [data-aw-shell]")) draw(el, state, null);
+    state.shells.add(el);
+    ready.then(() => { if (state.shells.delete(el) && el.isConnected) goLive(el, state); });
+    return;
+  }
+  const carry = take(el);
+  state.hooks.connected(el);
+  if (carry) give(el, carry);
+}
 
 function defineClass(name, state) {
   defined.set(name, state);
   customElements.define(name, class extends HTMLElement {
     static get observedAttributes() { return ATTRIBUTES; }
     connectedCallback() {
-      if (state.hooks) state.hooks.connected(this);
-      else { state.shells.add(this); draw(this, state, take(this)); }
+      if (state.hooks) goLive(this, state);
+      else { state.shells.add(this); draw(this, state, take(this)); copyReady(this, state); }
     }
     disconnectedCallback() {
+      state.shells.delete(this);
       if (state.hooks) state.hooks.disconnected(this);
-      else state.shells.delete(this);
     }
     attributeChangedCallback(name, before, after) {
       if (!this.isConnected || before === after) return;
-      if (state.hooks) state.hooks.changed(this);
-      else if (state.shells.has(this)) {
+      if (state.shells.has(this)) {
         const carry = take(this);
         // A new mode from the page wins over the one the person switched to in the shell.
         if (carry && name === "mode") carry.mode = null;
         draw(this, state, carry);
+        const ready = copyReady(this, state); // the locale may have changed: fetch its copy now
+        if (state.hooks && !ready) { state.shells.delete(this); goLive(this, state); }
+      } else if (state.hooks) {
+        // A live widget re-renders once the copy of a newly asked-for locale is here.
+        const ready = copyReady(this, state);
+        if (ready) ready.then(() => { if (this.isConnected && !state.shells.has(this)) state.hooks.changed(this); });
+        else state.hooks.changed(this);
       }
     }
   });
@@ -45,23 +98,19 @@ export function define_element(name, connected, disconnected, changed) {
   const hooks = { connected, disconnected, changed };
   const state = defined.get(name);
   if (!state) {
-    if (!customElements.get(name)) defineClass(name, { hooks, shells: new Set() });
+    if (!customElements.get(name)) defineClass(name, { hooks, shells: new Set(), copy: null, files: {} });
     return;
   }
   const waiting = state.hooks ? [] : [...state.shells];
   state.hooks = hooks;
   state.shells.clear();
   // The shell defined the class: hand every waiting element over to the live widget.
-  for (const el of waiting) {
-    const carry = take(el);
-    connected(el);
-    if (carry) give(el, carry);
-  }
+  for (const el of waiting) goLive(el, state);
 }
 
-export function define_shell(name, copy, load) {
+export function define_shell(name, copy, load, files = {}) {
   if (customElements.get(name)) return;
-  const state = { hooks: null, shells: new Set(), copy, failed: false };
+  const state = { hooks: null, shells: new Set(), copy, failed: false, files };
   defineClass(name, state);
   load().catch((e) => {
     state.failed = true;

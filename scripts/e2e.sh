@@ -35,7 +35,7 @@ if [ ! -f dist/gallery.html ] || [ dist/index.html -nt dist/gallery.html ]; then
   cp dist/index.html dist/gallery.html
 fi
 # The cross-origin host journeys load the embeddable build from dist/embed/.
-if [ ! -f dist/embed/auth-widget.js ] || [ -n "$(find src js style locales examples/shell_copy.rs \
+if [ ! -f dist/embed/auth-widget.js ] || [ -n "$(find src js style locales examples/embed_copy.rs \
     scripts/embed.sh Cargo.toml Cargo.lock build.rs -newer dist/embed/auth-widget.js -print -quit)" ]; then
   echo "==> e2e: dist/embed/ is missing or older than its sources: bash scripts/embed.sh"
   bash scripts/embed.sh >/dev/null

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds the embeddable widget into dist/embed/ with stable names:
 #   auth-widget.js: the script pages load. It defines <auth-widget> at once with the shell (the
-#     form's first screen, js/element.js, with its copy from locales/ via examples/shell_copy.rs),
+#     form's first screen, js/element.js, with its copy from locales/ via examples/embed_copy.rs),
 #     then loads auth-widget-core.js and auth-widget-core_bg.wasm in parallel; the live widget
 #     takes over each shell with what was typed.
+#   locales/<tag>.json: the whole copy of each locale but English. The WebAssembly compiles
+#     English only (the `embed` feature, build.rs); the element loads a locale's file, while
+#     its first screen shows, before a widget in that locale goes live.
 #   auth-widget-core.js (wasm-bindgen's glue), auth-widget.css, README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +33,14 @@ sed -i "s#from './$ELEMENT';#from './auth-widget.js';#" "$OUT/auth-widget-core.j
 [ "$(grep -c "from './snippets/" "$OUT/auth-widget-core.js")" = 0 ] || {
   echo "embed: auth-widget-core.js imports other snippets; update scripts/embed.sh" >&2; exit 1; }
 rm -rf "$OUT/snippets"
-COPY=$(cargo run --quiet --example shell_copy)
+COPY=$(cargo run --quiet --example embed_copy)
+mkdir -p "$OUT/locales"
+FILES=""
+for tag in $(cd locales && ls ./*.toml | sed 's#^\./##; s#\.toml$##'); do
+  [ "$tag" = en ] && continue
+  cargo run --quiet --example embed_copy -- "$tag" >"$OUT/locales/$tag.json"
+  FILES="$FILES\"$tag\":new URL(\"locales/$tag.json\",import.meta.url).href,"
+done
 VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 {
   echo "// auth-widget $VERSION: defines <auth-widget>. Its first screen is drawn at once; the WebAssembly"
@@ -49,7 +59,7 @@ const painted = new Promise((done) => {
 });
 define_shell("auth-widget", $COPY, () => painted
   .then(() => import("./auth-widget-core.js"))
-  .then((core) => core.default({ module_or_path: wasm })));
+  .then((core) => core.default({ module_or_path: wasm })), {$FILES});
 JS
 } >"$OUT/auth-widget.js"
 # Minified like the WebAssembly: both scripts are ES modules whose exports stay as they are.
@@ -73,6 +83,8 @@ Attributes: api-base, mode (login | signup), locale, theme (auto | light | dark)
 status-url (none turns it off), telemetry-url, copy-url, enumeration-safe (true | false).
 Events on the element: auth-success, auth-failure, auth-outcome, auth-action.
 Serve `.wasm` as `application/wasm`. Works under `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`.
+English is built in; `locales/<tag>.json` is fetched only for a widget in that locale (from
+another origin than the page's, serve this folder with CORS and allow it in `connect-src`).
 MD
 echo "embed: built $OUT"
 ls -l "$OUT"

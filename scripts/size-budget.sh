@@ -8,7 +8,7 @@ EMBED=dist/embed
 BUDGET=$(sed -n 's/^[[:space:]]*brotli_total_bytes[[:space:]]*=[[:space:]]*\([0-9_]*\).*/\1/p' size-budget.toml | tr -d _)
 [ -n "$BUDGET" ] || { echo "size-budget: no brotli_total_bytes = N in size-budget.toml" >&2; exit 2; }
 
-INPUTS=(src js style locales build.rs examples/shell_copy.rs Cargo.toml Cargo.lock rust-toolchain.toml scripts/embed.sh)
+INPUTS=(src js style locales build.rs examples/embed_copy.rs Cargo.toml Cargo.lock rust-toolchain.toml scripts/embed.sh)
 stale=""
 if [ ! -f "$EMBED/auth-widget-core_bg.wasm" ] || [ ! -f "$EMBED/auth-widget.js" ] || [ ! -f "$EMBED/auth-widget.css" ]; then
   stale="missing"

@@ -49,7 +49,13 @@ impl Locale {
     }
 }
 
-/// The entry for `key` in `locale`, or `None` for an unknown key.
+/// Whether `locale`'s texts are compiled in. The embed build compiles English only; its other
+/// locales are loaded at runtime (`I18n::texts`), and English stands in until they are.
+pub fn compiled(locale: Locale) -> bool {
+    TEXTS.get(locale.0).is_some_and(|texts| !texts.is_empty())
+}
+
+/// The entry for `key` in `locale`, or `None` for an unknown key (or a locale not compiled in).
 pub fn entry(locale: Locale, key: &str) -> Option<&'static Text> {
     let index = KEYS.binary_search(&key).ok()?;
     TEXTS.get(locale.0)?.get(index)

@@ -1,7 +1,12 @@
-//! The copy the embed script's first screen needs (`js/element.js`, `define_shell`), taken
-//! from the same compiled locale tables as the widget, so designers edit it in one place.
+//! The copy the embed build ships outside the WebAssembly, taken from the same compiled locale
+//! tables as the widget, so designers edit it in one place:
+//! - the first screen's (`js/element.js`, `define_shell`), every locale: [`shell_copy_json`],
+//!   written into `dist/embed/auth-widget.js`;
+//! - the whole copy of each locale but English, which the embed's WebAssembly does not compile
+//!   in: [`locale_json`], written to `dist/embed/locales/<tag>.json` and loaded by the element
+//!   before a widget in that locale goes live.
 //!
-//! Pure Rust. `make embed` writes [`shell_copy_json`] into `dist/embed/auth-widget.js`.
+//! Pure Rust. `make embed` runs both through `examples/embed_copy.rs`.
 
 use crate::copy::{self, Locale, Text};
 use miniserde::json::{self, Object, Value};
@@ -63,6 +68,17 @@ pub fn shell_copy_json() -> String {
     json::to_string(&Value::Object(locales))
 }
 
+/// `{key: text | {category: text}}`: every text of `locale`, in the format `copy-url` takes.
+pub fn locale_json(locale: Locale) -> String {
+    let mut texts = Object::new();
+    for key in copy::KEYS {
+        if let Some(text) = copy::entry(locale, key) {
+            texts.insert((*key).to_string(), text_value(text));
+        }
+    }
+    json::to_string(&Value::Object(texts))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +94,22 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_locale_file_holds_every_key_with_its_plural_forms() {
+        let de = Locale::from_tag("de").expect("de ships");
+        let parsed: Value = json::from_str(&locale_json(de)).expect("valid JSON");
+        let Value::Object(texts) = parsed else {
+            panic!("not an object")
+        };
+        let keys: Vec<&str> = texts.keys().map(String::as_str).collect();
+        assert_eq!(keys, copy::KEYS, "every key, nothing else");
+        assert!(matches!(&texts["form.password_label"], Value::String(s) if s == "Passwort"));
+        let Value::Object(forms) = &texts["form.password_hint_signup"] else {
+            panic!("a plural is an object of forms")
+        };
+        assert!(forms.contains_key("one") && forms.contains_key("other"));
     }
 
     #[test]

@@ -110,3 +110,37 @@ async fn wrong_password_shows_invalid_credentials_alert_keeps_email_clears_passw
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+fn copy_read_at_runtime_stands_in_for_the_compiled_copy_and_copy_url_wins_over_it() {
+    use auth_widget::components::{I18n, Override};
+    use auth_widget::copy::Locale;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+    let texts = |pairs: &[(&str, &str)]| {
+        let map: HashMap<String, Override> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Override::Plain(v.to_string())))
+            .collect();
+        Some(Arc::new(map))
+    };
+    let ar = Locale::from_tag("ar").unwrap();
+    let mut i18n = I18n {
+        locale: ar,
+        texts: texts(&[
+            ("form.title_login", "from the locale file"),
+            ("failure.reference", "ref {reference}"),
+        ]),
+        overrides: None,
+    };
+    assert_eq!(i18n.t("form.title_login"), "from the locale file");
+    assert_eq!(
+        i18n.tv("failure.reference", None, &[("reference", "x1")]),
+        "ref x1",
+        "variables are filled in file texts too"
+    );
+    let compiled = auth_widget::copy::text(ar, "form.sign_out", None, &[], &|_| "other");
+    assert_eq!(i18n.t("form.sign_out"), compiled, "keys the file lacks");
+    i18n.overrides = texts(&[("form.title_login", "from copy-url")]);
+    assert_eq!(i18n.t("form.title_login"), "from copy-url");
+}

@@ -52,6 +52,7 @@ static JOURNEYS: &[Journey] = &[
     journey!(gallery::every_state_in_every_locale_and_theme_with_a_screenshot_per_theme),
     journey!(host::a_host_page_on_another_origin_signs_in_with_cors_credentials),
     journey!(host::the_embed_shows_its_form_at_once_and_says_so_when_the_webassembly_cannot_load),
+    journey!(host::a_widget_in_another_locale_loads_its_copy_file_and_speaks_it),
 ];
 
 fn main() {

@@ -135,6 +135,7 @@ pub fn Gallery() -> impl IntoView {
         .map(|(locale, theme)| {
             let i18n = Signal::derive(move || I18n {
                 locale,
+                texts: None,
                 overrides: overrides.get().get(locale.tag()).cloned(),
             });
             view! { <Board locale=locale theme=theme i18n=i18n /> }

@@ -13,12 +13,18 @@ pub enum Override {
     Plural(Vec<(String, String)>),
 }
 
+/// Texts by key, read at runtime.
+pub type Texts = Arc<HashMap<String, Override>>;
+
 /// The copy of one widget instance.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct I18n {
     pub locale: Locale,
-    /// Keys replaced at runtime by a `copy-url` file.
-    pub overrides: Option<Arc<HashMap<String, Override>>>,
+    /// The locale's own texts when they are not compiled in (the embed build compiles English
+    /// only and loads the others from `locales/<tag>.json`); English stands in without them.
+    pub texts: Option<Texts>,
+    /// Keys replaced at runtime by a `copy-url` file; they win over everything else.
+    pub overrides: Option<Texts>,
 }
 
 /// The CLDR plural category of `n` in `locale`, from `Intl.PluralRules` (English rules if
@@ -36,23 +42,26 @@ fn plural_category(locale: Locale, n: u64) -> &'static str {
 impl I18n {
     /// The locale for a `locale` attribute, else the browser's languages, else English.
     pub fn negotiate(requested: Option<&str>) -> I18n {
-        if let Some(locale) = requested.and_then(Locale::from_tag) {
-            return I18n {
-                locale,
-                overrides: None,
-            };
-        }
-        let languages: Vec<String> = web_sys::window()
-            .map(|w| {
-                w.navigator()
-                    .languages()
-                    .iter()
-                    .filter_map(|v| v.as_string())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let locale = requested.and_then(Locale::from_tag).unwrap_or_else(|| {
+            let languages: Vec<String> = web_sys::window()
+                .map(|w| {
+                    w.navigator()
+                        .languages()
+                        .iter()
+                        .filter_map(|v| v.as_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            Locale::negotiate(languages.iter().map(String::as_str))
+        });
+        let texts = (!copy::compiled(locale))
+            .then(|| crate::embed::loaded_copy(locale.tag()))
+            .flatten()
+            .and_then(|json| parse_overrides(&json))
+            .map(Arc::new);
         I18n {
-            locale: Locale::negotiate(languages.iter().map(String::as_str)),
+            locale,
+            texts,
             overrides: None,
         }
     }
@@ -66,7 +75,12 @@ impl I18n {
     pub fn tv(&self, key: &str, n: Option<u64>, vars: &[(&str, &str)]) -> String {
         let locale = self.locale;
         let plural = move |n| plural_category(locale, n);
-        match self.overrides.as_ref().and_then(|o| o.get(key)) {
+        let runtime = [&self.overrides, &self.texts];
+        match runtime
+            .into_iter()
+            .flatten()
+            .find_map(|texts| texts.get(key))
+        {
             Some(Override::Plain(t)) => copy::interpolate(t, n, vars),
             Some(Override::Plural(forms)) => {
                 let forms = forms.iter().map(|(c, t)| (c.as_str(), t.as_str()));

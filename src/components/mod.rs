@@ -15,6 +15,6 @@ mod widget;
 pub use events::{FailureDetail, OutcomeDetail, SuccessDetail};
 #[cfg(feature = "demo")]
 pub use gallery::mount_gallery;
-pub use i18n::I18n;
+pub use i18n::{I18n, Override, Texts};
 pub use theme::Theme;
 pub use widget::{AuthWidget, DEFAULT_TIMEOUT_MS};

@@ -49,12 +49,21 @@ impl Drop for Shell {
 
 impl Shell {
     fn new(name: &str, load: Load, attrs: &[(&str, &str)]) -> Shell {
+        Shell::with_files(name, load, attrs, &[])
+    }
+
+    /// `files`: `(tag, url)` of locales the element is to fetch before a widget goes live.
+    fn with_files(name: &str, load: Load, attrs: &[(&str, &str)], files: &[(&str, &str)]) -> Shell {
         let copy = js_sys::JSON::parse(&shell_copy_json()).expect("shell copy is JSON");
         let body = match load {
             Load::Pending => "return new Promise(() => {});",
             Load::Fails => "return Promise.reject(new Error('test: no WebAssembly'));",
         };
-        define_shell(name, &copy, &js_sys::Function::new_no_args(body));
+        let urls = js_sys::Object::new();
+        for (tag, url) in files {
+            js_sys::Reflect::set(&urls, &(*tag).into(), &(*url).into()).unwrap();
+        }
+        define_shell(name, &copy, &js_sys::Function::new_no_args(body), &urls);
         let el: HtmlElement = document().create_element(name).unwrap().unchecked_into();
         el.set_attribute("api-base", &api_base()).unwrap();
         el.set_attribute("status-url", "none").unwrap();
@@ -136,6 +145,40 @@ async fn every_element_waiting_in_the_page_is_handed_over_with_its_own_values() 
         assert_eq!(root.get_attribute("data-mode").as_deref(), Some(mode));
         assert_eq!(s.input("input[name=email]").value(), email);
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_widget_in_a_locale_shipped_as_a_file_goes_live_once_that_file_is_here() {
+    // The embed compiles English only and ships the other locales as files the element fetches.
+    let name = "aw-shell-locale-file";
+    let json = auth_widget::shell::locale_json(Locale::from_tag("ar").unwrap());
+    let url = format!(
+        "data:application/json,{}",
+        String::from(js_sys::encode_uri_component(&json))
+    );
+    let s = Shell::with_files(name, Load::Pending, &[("locale", "ar")], &[("ar", &url)]);
+    s.type_into("input[name=email]", DEMO_EMAIL);
+
+    define_named(name);
+
+    // The file is still being read (a fetch settles in a later task): the shell stays.
+    assert!(
+        s.0.query_selector("[data-aw-shell]").unwrap().is_some(),
+        "no hand-over before the copy is here"
+    );
+    assert!(s.0.get_attribute("data-aw-instance").is_none());
+    let root = s.wait_for(".aw-widget:not([data-aw-shell])").await;
+    assert_eq!(
+        auth_widget::embed::loaded_copy("ar").as_deref(),
+        Some(json.as_str()),
+        "the WebAssembly reads the file's text"
+    );
+    assert_eq!(root.get_attribute("lang").as_deref(), Some("ar"));
+    assert_eq!(
+        s.input("input[name=email]").value(),
+        DEMO_EMAIL,
+        "nothing lost"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -2,6 +2,7 @@
 //! by a second server, embeds `<auth-widget>` from the API server's `/embed/`, and signs in
 //! through CORS with credentials (`--allow-origin`), under the page's strict CSP.
 
+use crate::support::copy::Copy;
 use crate::support::page::Ctx;
 use crate::support::procs::{RemoveOnDrop, artifacts, workspace};
 use crate::support::server::{DEMO_EMAIL, DEMO_PASSWORD, Server, dist};
@@ -24,6 +25,11 @@ const CSP_PROBE: &str = "window.__cspViolations = [];\n\
 /// Copies `examples/host/` to `dir` with the API origin rewritten to `api` (CSP included),
 /// plus the CSP probe.
 fn host_copy(dir: &std::path::Path, api: &str) {
+    host_copy_with(dir, api, "");
+}
+
+/// [`host_copy`] with `attrs` added to the page's `<auth-widget>` tag.
+fn host_copy_with(dir: &std::path::Path, api: &str, attrs: &str) {
     let src = workspace().join("examples/host");
     for entry in std::fs::read_dir(&src).expect("read examples/host") {
         let path = entry.expect("entry").path();
@@ -37,6 +43,7 @@ fn host_copy(dir: &std::path::Path, api: &str) {
                 .and_then(|at| text[at..].find('>').map(|end| at + end + 1))
                 .expect("examples/host/index.html has a CSP meta tag");
             text.insert_str(csp_end, "\n  <script src=\"e2e-csp-probe.js\"></script>");
+            text = text.replace("<auth-widget ", &format!("<auth-widget {attrs} "));
             assert!(
                 text.contains(&format!("script-src 'self' {api} 'wasm-unsafe-eval'")),
                 "the copy's CSP names the API origin:\n{text}"
@@ -127,6 +134,63 @@ pub async fn a_host_page_on_another_origin_signs_in_with_cors_credentials(cx: Ar
         "{b}: CSP errors in the console:\n{csp_errors:?}"
     );
     cx.finish(&[DEMO_PASSWORD]).await;
+}
+
+/// The embed compiles English only; a widget in another locale gets its copy from the embed's
+/// `locales/<tag>.json` (fetched across origins, under the page's CSP) before it goes live, so
+/// the live form and its failure banner speak that locale.
+pub async fn a_widget_in_another_locale_loads_its_copy_file_and_speaks_it(cx: Arc<Ctx>) {
+    let b = cx.browser();
+    let dir = artifacts().join(format!("host-ar-{b}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create the host dir");
+    let _cleanup = RemoveOnDrop(dir.clone());
+    let host = Server::start(&format!("host-ar-{b}"), &dir, &[]);
+    let api = Server::start(
+        &format!("api-ar-{b}"),
+        &dist(),
+        &["--allow-origin", &host.base],
+    );
+    host_copy_with(&dir, &api.base, "locale=\"ar\"");
+    let ar = Copy::locale("ar");
+
+    cx.open_url(&host.url("/")).await;
+    cx.wait(
+        "the live widget",
+        "document.querySelector('auth-widget[data-aw-instance] .aw-widget[lang=ar][dir=rtl]') && \
+         !document.querySelector('[data-aw-shell]')",
+    )
+    .await;
+    assert_eq!(
+        cx.text("auth-widget .aw-widget__title").await,
+        ar.t("form.title_login", &[]),
+        "{b}: the live widget's own text is Arabic"
+    );
+    cx.log_in(DEMO_EMAIL, "not the password").await;
+    cx.wait(
+        "the failure banner",
+        "document.querySelector('auth-widget [data-failure=invalid_credentials]')",
+    )
+    .await;
+    assert_eq!(
+        cx.text("auth-widget .aw-banner__title").await,
+        ar.t("failure.invalid_credentials.title", &[]),
+        "{b}: the banner speaks the page's locale"
+    );
+    let urls = cx.requested_urls().await;
+    let file = api.url("/embed/locales/ar.json");
+    assert!(
+        urls.iter().any(|u| u.starts_with(&file)),
+        "{b}: the page fetched {file}; it requested:\n{}",
+        urls.join("\n")
+    );
+    assert!(
+        !urls.iter().any(|u| u.contains("/locales/de.json")),
+        "{b}: only the locale in use is fetched"
+    );
+    let violations = cx.js("return window.__cspViolations;", vec![]).await;
+    assert_eq!(violations, json!([]), "{b}: CSP violations");
+    cx.finish(&["not the password"]).await;
 }
 
 /// `dist/` with the embed's WebAssembly missing (as when a deploy or a CDN loses it).

@@ -1,5 +1,5 @@
-//! Expected text comes from `locales/en.toml`, the file designers edit, so a copy change does
-//! not break a journey (STYLE: tests read the locale files).
+//! Expected text comes from `locales/en.toml` (or another locale's file), the file designers
+//! edit, so a copy change does not break a journey (STYLE: tests read the locale files).
 
 use super::procs::workspace;
 use toml::Value;
@@ -8,10 +8,15 @@ pub struct Copy(toml::Table);
 
 impl Copy {
     pub fn load() -> Copy {
-        let path = workspace().join("locales").join("en.toml");
+        Copy::locale("en")
+    }
+
+    /// The copy of `locales/<tag>.toml`.
+    pub fn locale(tag: &str) -> Copy {
+        let path = workspace().join("locales").join(format!("{tag}.toml"));
         let text =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        Copy(text.parse().expect("locales/en.toml parses"))
+        Copy(text.parse().expect("the locale file parses"))
     }
 
     fn value(&self, key: &str) -> &Value {
@@ -21,7 +26,7 @@ impl Copy {
         for p in parts {
             v = v.and_then(|v| v.get(p));
         }
-        v.unwrap_or_else(|| panic!("locales/en.toml has no key {key}"))
+        v.unwrap_or_else(|| panic!("the locale file has no key {key}"))
     }
 
     /// The text of `key` with `{name}` variables filled in.
