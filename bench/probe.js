@@ -1,5 +1,7 @@
 // Injected by bench/driver.mjs before any page script (Page.addScriptToEvaluateOnNewDocument).
 // Times are performance.now(): milliseconds since the navigation started (timeOrigin).
+//  scriptEnd, firstScreen, live (widget page only): auth-widget.js arrived (responseEnd), its
+//               first screen was in the DOM, the live widget took over (the widget's marks).
 //  usable:      first animation frame in which an enabled, visible password field exists.
 //  responseEnd: resource timing responseEnd of the POST .../auth/login made after we submit.
 //  bannerDom:   first moment (MutationObserver callback) a [data-failure] element is in the DOM.
@@ -12,6 +14,12 @@
   const check = () => {
     if (out.usable !== null && out.responseEnd !== null && out.bannerFrame !== null) {
       out.resources = performance.getEntriesByType("resource").map((e) => e.name);
+      // The widget page's phases: its script arrived, its first screen was drawn, it went live.
+      const script = performance.getEntriesByType("resource").find((e) => /\/auth-widget\.js$/.test(e.name));
+      const mark = (name) => performance.getEntriesByName(name, "mark")[0]?.startTime ?? null;
+      out.scriptEnd = script ? script.responseEnd : null;
+      out.firstScreen = mark("auth-widget:first-screen");
+      out.live = mark("auth-widget:live");
       finish(out);
     }
   };

@@ -48,6 +48,15 @@ function copyReady(el, state) {
   return fetching.get(tag);
 }
 
+// A performance mark, once per page (`make bench` reads them): "auth-widget:first-screen" when
+// the first shell is in the DOM, "auth-widget:live" when the first live widget has taken over.
+const marked = new Set();
+function markOnce(name) {
+  if (marked.has(name)) return;
+  marked.add(name);
+  performance.mark?.(name);
+}
+
 // Hands `el` to the live widget, with what was typed in its shell, once its copy is here;
 // until then it keeps (or gets) the shell.
 function goLive(el, state) {
@@ -60,6 +69,7 @@ function goLive(el, state) {
   }
   const carry = take(el);
   state.hooks.connected(el);
+  markOnce("auth-widget:live");
   if (carry) give(el, carry);
 }
 
@@ -218,6 +228,7 @@ function draw(el, state, carry) {
   }, h("h2", { class: "aw-widget__title" }, t(`form.title_${mode}`)), live, form,
   h("div", { class: "aw-widget__links" }, ...links));
   el.append(root);
+  markOnce("auth-widget:first-screen");
   if (carry) restore(root, carry);
   if (state.failed) unavailable(el, state);
 }
