@@ -10,11 +10,11 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::app::{Shared, client_ip};
 use crate::db;
 use crate::faults::FaultRequest;
 use crate::input;
 use crate::problem::{Code, Problem};
+use crate::state::{Shared, client_ip};
 use crate::status::ServiceStatus;
 
 pub fn router(state: Shared) -> Router<Shared> {

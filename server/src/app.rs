@@ -1,19 +1,18 @@
-//! Application state, router and middleware; `start` binds and serves.
+//! The router and its middleware; `build_state` makes the state, `start` binds and serves.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use axum::Router;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::serve::ListenerExt;
 use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use sqlx::SqlitePool;
+use governor::{Quota, RateLimiter};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
@@ -23,30 +22,17 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::cli::Cli;
-use crate::faults::{self, FaultSetting};
+use crate::faults;
 use crate::obs::Metrics;
 use crate::passwords::Hasher;
 use crate::problem::{Code, Outcome, Problem};
+use crate::state::{AppState, Shared, client_ip};
 use crate::status::StatusStore;
 use crate::tokens::Keyring;
 use crate::{admin, auth, db, ops};
 
 pub const DEMO_EMAIL: &str = "demo@example.com";
 pub const DEMO_PASSWORD: &str = "correct horse battery staple";
-
-pub struct AppState {
-    pub cfg: Cli,
-    pub db: SqlitePool,
-    pub hasher: Hasher,
-    pub keys: Keyring,
-    pub metrics: Metrics,
-    pub faults: Mutex<Option<FaultSetting>>,
-    pub status: StatusStore,
-    pub limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    pub openapi: String,
-}
-
-pub type Shared = Arc<AppState>;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -303,13 +289,6 @@ async fn rate_limit(State(s): State<Shared>, req: Request, next: Next) -> Respon
         }
     }
     next.run(req).await
-}
-
-pub fn client_ip(req: &Request) -> IpAddr {
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
 }
 
 /// A running server.

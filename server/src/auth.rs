@@ -9,11 +9,11 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::app::Shared;
 use crate::db;
 use crate::input;
 use crate::passwords;
 use crate::problem::{Code, FieldError, Problem, ProblemBody};
+use crate::state::Shared;
 use crate::tokens::{TokenError, now};
 
 /// `{"id","email"}` of the signed-in user.

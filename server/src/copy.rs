@@ -7,8 +7,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
-use crate::app::Shared;
 use crate::problem::{Code, Problem};
+use crate::state::Shared;
 
 #[path = "../../src/locale_file.rs"]
 mod locale_file;

@@ -13,6 +13,7 @@ pub mod obs;
 pub mod ops;
 pub mod passwords;
 pub mod problem;
+pub mod state;
 pub mod status;
 pub mod tokens;
 

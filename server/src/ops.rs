@@ -8,9 +8,9 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::app::Shared;
 use crate::input;
 use crate::problem::{CONTRACT_CODES, FieldError, Problem, ProblemBody};
+use crate::state::Shared;
 use crate::status::ServiceStatus;
 
 /// The service status set by the operator.

@@ -490,7 +490,7 @@ async fn static_dir_serves_index_and_embed_with_correct_mime_types() {
 }
 
 async fn oneshot_from(
-    state: &auth_server::app::Shared,
+    state: &auth_server::state::Shared,
     peer: &str,
     req: Request<Body>,
 ) -> (u16, Value) {

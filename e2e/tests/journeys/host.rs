@@ -23,13 +23,8 @@ const CSP_PROBE: &str = "window.__cspViolations = [];\n\
     \x20 .observe(document, { childList: true, subtree: true });\n";
 
 /// Copies `examples/host/` to `dir` with the API origin rewritten to `api` (CSP included),
-/// plus the CSP probe.
-fn host_copy(dir: &std::path::Path, api: &str) {
-    host_copy_with(dir, api, "");
-}
-
-/// [`host_copy`] with `attrs` added to the page's `<auth-widget>` tag.
-fn host_copy_with(dir: &std::path::Path, api: &str, attrs: &str) {
+/// `attrs` added to its `<auth-widget>` tag, plus the CSP probe.
+fn host_copy(dir: &std::path::Path, api: &str, attrs: &str) {
     let src = workspace().join("examples/host");
     for entry in std::fs::read_dir(&src).expect("read examples/host") {
         let path = entry.expect("entry").path();
@@ -54,6 +49,38 @@ fn host_copy_with(dir: &std::path::Path, api: &str, attrs: &str) {
     std::fs::write(dir.join("e2e-csp-probe.js"), CSP_PROBE).expect("write the CSP probe");
 }
 
+/// A copy of `examples/host/` (with `attrs` on its `<auth-widget>`) served on its own origin,
+/// and an API server for `served` (a `dist/`) that allows that origin. The host's origin must
+/// be known before the API server starts; the files, which name the API's origin, are written
+/// once that one is known. Dropping it stops both servers and removes the copy.
+struct HostPage {
+    host: Server,
+    api: Server,
+    _copy: RemoveOnDrop,
+}
+
+impl HostPage {
+    fn start(label: &str, served: &std::path::Path, attrs: &str) -> HostPage {
+        let dir = artifacts().join(format!("{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create the host dir");
+        let copy = RemoveOnDrop(dir.clone());
+        let host = Server::start(label, &dir, &[]);
+        let api = Server::start(
+            &format!("api-{label}"),
+            served,
+            &["--allow-origin", &host.base],
+        );
+        assert_ne!(host.base, api.base);
+        host_copy(&dir, &api.base, attrs);
+        HostPage {
+            host,
+            api,
+            _copy: copy,
+        }
+    }
+}
+
 /// The host page (its own origin) loads the widget from the API origin, a person signs in,
 /// the host hears `auth-success` with the email; no CSP violation, no password anywhere.
 pub async fn a_host_page_on_another_origin_signs_in_with_cors_credentials(cx: Arc<Ctx>) {
@@ -62,20 +89,7 @@ pub async fn a_host_page_on_another_origin_signs_in_with_cors_credentials(cx: Ar
         dist().join("embed/auth-widget.js").exists(),
         "dist/embed/ is missing: run `bash scripts/embed.sh` (scripts/e2e.sh does)"
     );
-    let dir = artifacts().join(format!("host-{b}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create the host dir");
-    let _cleanup = RemoveOnDrop(dir.clone());
-    // The host's origin must be known before the API server starts (it allows it); the
-    // files, which name the API's origin, are written once that one is known.
-    let host = Server::start(&format!("host-{b}"), &dir, &[]);
-    let api = Server::start(
-        &format!("api-{b}"),
-        &dist(),
-        &["--allow-origin", &host.base],
-    );
-    assert_ne!(host.base, api.base);
-    host_copy(&dir, &api.base);
+    let HostPage { host, api, .. } = &HostPage::start(&format!("host-{b}"), &dist(), "");
 
     cx.open_url(&host.url("/")).await;
     cx.wait(
@@ -141,17 +155,8 @@ pub async fn a_host_page_on_another_origin_signs_in_with_cors_credentials(cx: Ar
 /// the live form and its failure banner speak that locale.
 pub async fn a_widget_in_another_locale_loads_its_copy_file_and_speaks_it(cx: Arc<Ctx>) {
     let b = cx.browser();
-    let dir = artifacts().join(format!("host-ar-{b}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create the host dir");
-    let _cleanup = RemoveOnDrop(dir.clone());
-    let host = Server::start(&format!("host-ar-{b}"), &dir, &[]);
-    let api = Server::start(
-        &format!("api-ar-{b}"),
-        &dist(),
-        &["--allow-origin", &host.base],
-    );
-    host_copy_with(&dir, &api.base, "locale=\"ar\"");
+    let HostPage { host, api, .. } =
+        &HostPage::start(&format!("host-ar-{b}"), &dist(), "locale=\"ar\"");
     let ar = Copy::locale("ar");
 
     cx.open_url(&host.url("/")).await;
@@ -221,19 +226,11 @@ pub async fn the_embed_shows_its_form_at_once_and_says_so_when_the_webassembly_c
     cx: Arc<Ctx>,
 ) {
     let b = cx.browser();
-    let root = artifacts().join(format!("host-no-wasm-{b}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let (site, served) = (root.join("host"), root.join("dist"));
-    std::fs::create_dir_all(&site).expect("create the host dir");
-    let _cleanup = RemoveOnDrop(root.clone());
+    let served = artifacts().join(format!("dist-no-wasm-{b}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&served);
+    let _served = RemoveOnDrop(served.clone());
     dist_without_embed_wasm(&served);
-    let host = Server::start(&format!("host-no-wasm-{b}"), &site, &[]);
-    let api = Server::start(
-        &format!("api-no-wasm-{b}"),
-        &served,
-        &["--allow-origin", &host.base],
-    );
-    host_copy(&site, &api.base);
+    let HostPage { host, .. } = &HostPage::start(&format!("host-no-wasm-{b}"), &served, "");
 
     cx.open_url(&host.url("/")).await;
     cx.wait(
