@@ -95,10 +95,18 @@ function defineClass(name, state) {
         const ready = copyReady(this, state); // the locale may have changed: fetch its copy now
         if (state.hooks && !ready) { state.shells.delete(this); goLive(this, state); }
       } else if (state.hooks) {
-        // A live widget re-renders once the copy of a newly asked-for locale is here.
+        // A live widget re-renders with what was typed (a new mode from the page wins over the
+        // one the person switched to), once the copy of a newly asked-for locale is here.
+        const rerender = () => {
+          const live = this.querySelector(":scope > .aw-widget");
+          const carry = live ? capture(live) : null;
+          if (carry && name === "mode") carry.mode = null;
+          state.hooks.changed(this);
+          if (carry) give(this, carry);
+        };
         const ready = copyReady(this, state);
-        if (ready) ready.then(() => { if (this.isConnected && !state.shells.has(this)) state.hooks.changed(this); });
-        else state.hooks.changed(this);
+        if (ready) ready.then(() => { if (this.isConnected && !state.shells.has(this)) rerender(); });
+        else rerender();
       }
     }
   });
@@ -262,6 +270,14 @@ function unavailable(el, state) {
 function take(el) {
   const root = el.querySelector(":scope > [data-aw-shell]");
   if (!root) return null;
+  const carry = capture(root);
+  root.remove();
+  return carry;
+}
+
+// What the person did in a form (the shell's or the live widget's): mode, values, password
+// visibility, focus, an early submit.
+function capture(root) {
   const form = root.querySelector("form");
   const active = root.contains(document.activeElement) ? document.activeElement : null;
   const password = form.elements.namedItem("password");
@@ -271,10 +287,10 @@ function take(el) {
     password: password ? password.value : "",
     shown: password ? password.type === "text" : false,
     submitted: root.hasAttribute("data-aw-submitted"),
-    focus: active ? (active.getAttribute("name") || active.getAttribute("data-action") || active.getAttribute("type")) : null,
+    focus: !active ? null : active.matches(".aw-password__toggle") ? "toggle_password"
+      : (active.getAttribute("name") || active.getAttribute("data-action") || active.getAttribute("type")),
     selection: active && "selectionStart" in active ? selection(active) : null,
   };
-  root.remove();
   return carry;
 }
 
@@ -310,7 +326,7 @@ async function give(el, carry) {
   const root = el.querySelector(".aw-widget");
   if (!root) return;
   const click = (action) => root.querySelector(`[data-action="${action}"]`)?.click();
-  if (root.getAttribute("data-mode") !== carry.mode) {
+  if (carry.mode && root.getAttribute("data-mode") !== carry.mode) {
     // Only when the person switched mode in the shell: through sign-in, as the links go.
     click("switch_to_login");
     await settled();

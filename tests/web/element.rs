@@ -149,17 +149,34 @@ async fn success_event_carries_the_user_and_never_the_password() {
 }
 
 #[wasm_bindgen_test]
-async fn changing_an_attribute_re_renders() {
+async fn changing_an_attribute_re_renders_and_keeps_what_was_typed() {
     let host = Host::new(&[("mode", "login")]);
     let password = host.wait_for("input[name=password]").await;
     assert_eq!(
         password.get_attribute("autocomplete").as_deref(),
         Some("current-password")
     );
+    host.type_into("input[name=email]", DEMO_EMAIL);
+    host.type_into("input[name=password]", SECRET);
     host.0.set_attribute("mode", "signup").unwrap();
     host.wait_for("input[autocomplete=new-password]").await;
+    host.wait_until("the typed values are back", 2, |h| {
+        h.input("input[name=email]").value() == DEMO_EMAIL
+            && h.input("input[name=password]").value() == SECRET
+    })
+    .await;
+
+    // The person switches to sign-in; a theme change from the page keeps that mode.
+    host.click("[data-action=switch_to_login]");
+    host.wait_for(".aw-widget[data-mode=login]").await;
+    host.type_into("input[name=email]", "other@example.com");
     host.0.set_attribute("theme", "dark").unwrap();
     host.wait_for(".aw-widget[data-theme=dark]").await;
+    host.wait_until("the mode and email are kept", 2, |h| {
+        h.find(".aw-widget[data-mode=login]").is_some()
+            && h.input("input[name=email]").value() == "other@example.com"
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]

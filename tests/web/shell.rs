@@ -182,6 +182,41 @@ async fn a_widget_in_a_locale_shipped_as_a_file_goes_live_once_that_file_is_here
 }
 
 #[wasm_bindgen_test]
+async fn a_live_widget_switched_to_a_locale_shipped_as_a_file_re_renders_once_it_is_here() {
+    let name = "aw-shell-locale-switch";
+    let json = auth_widget::shell::locale_json(Locale::from_tag("de").unwrap());
+    let url = format!(
+        "data:application/json,{}",
+        String::from(js_sys::encode_uri_component(&json))
+    );
+    let s = Shell::with_files(name, Load::Pending, &[("locale", "en")], &[("de", &url)]);
+    define_named(name);
+    let root = s.wait_for(".aw-widget:not([data-aw-shell])").await;
+    assert_eq!(root.get_attribute("lang").as_deref(), Some("en"));
+    s.type_into("input[name=email]", DEMO_EMAIL);
+
+    s.0.set_attribute("locale", "de").unwrap();
+
+    // Until the file is read, the widget stays as it was (no flash of a half-translated form).
+    assert_eq!(
+        s.get(".aw-widget").get_attribute("lang").as_deref(),
+        Some("en")
+    );
+    s.wait_until("the widget speaks German", 5, |s| {
+        s.find(".aw-widget[lang=de]").is_some()
+    })
+    .await;
+    assert_eq!(
+        auth_widget::embed::loaded_copy("de").as_deref(),
+        Some(json.as_str())
+    );
+    assert_eq!(
+        s.text(".aw-widget__title"),
+        copy_text("de", "form.title_login")
+    );
+}
+
+#[wasm_bindgen_test]
 fn the_shell_follows_attribute_changes_and_keeps_what_was_typed() {
     let s = Shell::new("aw-shell-attributes", Load::Pending, &[("locale", "en")]);
     s.type_into("input[name=email]", DEMO_EMAIL);
