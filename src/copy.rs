@@ -57,13 +57,17 @@ pub fn compiled(locale: Locale) -> bool {
 
 /// The entry for `key` in `locale`, or `None` for an unknown key (or a locale not compiled in).
 pub fn entry(locale: Locale, key: &str) -> Option<&'static Text> {
-    let index = KEYS.binary_search(&key).ok()?;
-    TEXTS.get(locale.0)?.get(index)
+    TEXTS.get(locale.0)?.get(key_index(key)?)
+}
+
+/// The position of `key` in [`KEYS`], or `None` for an unknown key.
+pub fn key_index(key: &str) -> Option<usize> {
+    KEYS.binary_search(&key).ok()
 }
 
 /// The variables `key` uses, or `None` for an unknown key.
 pub fn vars(key: &str) -> Option<&'static [&'static str]> {
-    KEYS.binary_search(&key).ok().map(|i| VARS[i])
+    key_index(key).map(|i| VARS[i])
 }
 
 /// Picks the plural form for `n` and fills `{name}` placeholders from `vars`.

@@ -12,7 +12,6 @@ use crate::validate::Mode;
 use leptos::prelude::*;
 use std::any::Any;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement};
 
@@ -40,7 +39,7 @@ pub fn loaded_copy(tag: &str) -> Option<String> {
 
 thread_local! {
     /// Mounted instances by element key; dropping a handle unmounts and disposes it.
-    static MOUNTED: RefCell<HashMap<u32, Box<dyn Any>>> = RefCell::new(HashMap::new());
+    static MOUNTED: RefCell<Vec<(u32, Box<dyn Any>)>> = const { RefCell::new(Vec::new()) };
     static NEXT_KEY: RefCell<u32> = const { RefCell::new(0) };
 }
 
@@ -156,7 +155,11 @@ fn key_of(el: &HtmlElement) -> u32 {
 
 fn unmount(el: &HtmlElement) {
     let key = key_of(el);
-    let handle = MOUNTED.with(|m| m.borrow_mut().remove(&key));
+    let handle = MOUNTED.with(|m| {
+        let mut m = m.borrow_mut();
+        let at = m.iter().position(|(k, _)| *k == key);
+        at.map(|at| m.swap_remove(at))
+    });
     drop(handle);
 }
 
@@ -181,7 +184,7 @@ fn mount(el: HtmlElement) {
             />
         }
     });
-    MOUNTED.with(|m| m.borrow_mut().insert(key, Box::new(handle)));
+    MOUNTED.with(|m| m.borrow_mut().push((key, Box::new(handle))));
 }
 
 /// How many `<auth-widget>` elements are mounted now (disposal is observable in tests).

@@ -113,16 +113,23 @@ async fn wrong_password_shows_invalid_credentials_alert_keeps_email_clears_passw
 
 #[wasm_bindgen_test]
 fn copy_read_at_runtime_stands_in_for_the_compiled_copy_and_copy_url_wins_over_it() {
-    use auth_widget::components::{I18n, Override};
+    use auth_widget::components::{I18n, Override, Texts};
     use auth_widget::copy::Locale;
-    use std::collections::HashMap;
     use std::sync::Arc;
     let texts = |pairs: &[(&str, &str)]| {
-        let map: HashMap<String, Override> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), Override::Plain(v.to_string())))
-            .collect();
-        Some(Arc::new(map))
+        let mut texts = Texts::default();
+        for (k, v) in pairs {
+            assert!(
+                texts.insert(k, Override::Plain(v.to_string())),
+                "{k} is a key"
+            );
+        }
+        assert!(
+            !texts.insert("no.such.key", Override::Plain(String::new())),
+            "unknown keys are not kept"
+        );
+        assert_eq!(texts.len(), pairs.len());
+        Some(Arc::new(texts))
     };
     let ar = Locale::from_tag("ar").unwrap();
     let mut i18n = I18n {

@@ -4,7 +4,7 @@
 //! reference server), so a designer edits a file, reloads, and sees every state change.
 
 use super::banner::{FailureBanner, SuccessBanner, field_message};
-use super::i18n::{I18n, Override, fetch_overrides};
+use super::i18n::{I18n, Texts, fetch_overrides};
 use super::status::{STATES, StatusView};
 use crate::copy::Locale;
 use crate::fixtures::FIXTURES;
@@ -102,8 +102,7 @@ fn Board(locale: Locale, theme: &'static str, i18n: Signal<I18n>) -> impl IntoVi
 /// The whole gallery.
 #[component]
 pub fn Gallery() -> impl IntoView {
-    let overrides: RwSignal<HashMap<&'static str, Arc<HashMap<String, Override>>>> =
-        RwSignal::new(HashMap::new());
+    let overrides: RwSignal<HashMap<&'static str, Arc<Texts>>> = RwSignal::new(HashMap::new());
     let note = RwSignal::new(String::new());
     let custom_url = RwSignal::new(String::new());
     let reload = move || {

@@ -2,7 +2,6 @@
 //! rules, plus optional runtime overrides loaded from `copy-url` (designer preview).
 
 use crate::copy::{self, Locale};
-use std::collections::HashMap;
 use std::sync::Arc;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -13,8 +12,39 @@ pub enum Override {
     Plural(Vec<(String, String)>),
 }
 
-/// Texts by key, read at runtime.
-pub type Texts = Arc<HashMap<String, Override>>;
+/// Texts read at runtime, by copy key: only keys the widget knows are kept. A table indexed
+/// like [`copy::KEYS`] rather than a hash map, which would add a hasher and its generic code
+/// to the WebAssembly for a few dozen keys.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Texts(Vec<Option<Override>>);
+
+impl Texts {
+    /// The text for `key`, if this table has one.
+    pub fn get(&self, key: &str) -> Option<&Override> {
+        self.0.get(copy::key_index(key)?)?.as_ref()
+    }
+
+    /// Sets the text for `key`; `false` (and nothing kept) when the widget has no such key.
+    pub fn insert(&mut self, key: &str, text: Override) -> bool {
+        let Some(index) = copy::key_index(key) else {
+            return false;
+        };
+        if self.0.is_empty() {
+            self.0.resize(copy::KEYS.len(), None);
+        }
+        self.0[index] = Some(text);
+        true
+    }
+
+    /// How many keys have a text.
+    pub fn len(&self) -> usize {
+        self.0.iter().flatten().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
 
 /// The copy of one widget instance.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -22,9 +52,9 @@ pub struct I18n {
     pub locale: Locale,
     /// The locale's own texts when they are not compiled in (the embed build compiles English
     /// only and loads the others from `locales/<tag>.json`); English stands in without them.
-    pub texts: Option<Texts>,
+    pub texts: Option<Arc<Texts>>,
     /// Keys replaced at runtime by a `copy-url` file; they win over everything else.
-    pub overrides: Option<Texts>,
+    pub overrides: Option<Arc<Texts>>,
 }
 
 /// The CLDR plural category of `n` in `locale`, from `Intl.PluralRules` (English rules if
@@ -97,10 +127,10 @@ impl I18n {
 
 /// Reads a `copy-url` JSON object of `{"key": "text" | {"one": …, "other": …}}`. Keys the
 /// widget does not know are left out and named in one console warning.
-pub fn parse_overrides(json: &str) -> Option<HashMap<String, Override>> {
+pub fn parse_overrides(json: &str) -> Option<Texts> {
     let value = js_sys::JSON::parse(json).ok()?;
     let object: js_sys::Object = value.dyn_into().ok()?;
-    let mut out = HashMap::new();
+    let mut out = Texts::default();
     let mut unknown = Vec::new();
     for entry in js_sys::Object::entries(&object).iter() {
         let pair: js_sys::Array = entry.unchecked_into();
@@ -122,11 +152,8 @@ pub fn parse_overrides(json: &str) -> Option<HashMap<String, Override>> {
         } else {
             None
         };
-        match parsed {
-            Some(o) if copy::vars(&key).is_some() => {
-                out.insert(key, o);
-            }
-            _ => unknown.push(key),
+        if !parsed.is_some_and(|o| out.insert(&key, o)) {
+            unknown.push(key);
         }
     }
     if !unknown.is_empty() {
@@ -142,7 +169,7 @@ pub fn parse_overrides(json: &str) -> Option<HashMap<String, Override>> {
 }
 
 /// Fetches and reads a copy override file (`copy-url`, the gallery's live locale files).
-pub async fn fetch_overrides(url: &str) -> Option<HashMap<String, Override>> {
+pub async fn fetch_overrides(url: &str) -> Option<Texts> {
     let resp = crate::client::fetch("GET", url, &[], None, false, None)
         .await
         .ok()?;
