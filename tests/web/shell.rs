@@ -24,6 +24,16 @@ fn copy_text(locale: &str, key: &str) -> String {
     copy::text(locale, key, None, &[], &copy::english_plural)
 }
 
+/// The locale file `make embed` writes for `tag`, and a `data:` URL that serves it.
+fn locale_file(tag: &str) -> (String, String) {
+    let json = auth_widget::shell::locale_json(Locale::from_tag(tag).expect("a shipped locale"));
+    let url = format!(
+        "data:application/json,{}",
+        String::from(js_sys::encode_uri_component(&json))
+    );
+    (json, url)
+}
+
 /// How the test's `load` promise ends.
 enum Load {
     /// Never settles: the WebAssembly is "still loading" until `define_named` is called.
@@ -151,11 +161,7 @@ async fn every_element_waiting_in_the_page_is_handed_over_with_its_own_values() 
 async fn a_widget_in_a_locale_shipped_as_a_file_goes_live_once_that_file_is_here() {
     // The embed compiles English only and ships the other locales as files the element fetches.
     let name = "aw-shell-locale-file";
-    let json = auth_widget::shell::locale_json(Locale::from_tag("ar").unwrap());
-    let url = format!(
-        "data:application/json,{}",
-        String::from(js_sys::encode_uri_component(&json))
-    );
+    let (json, url) = locale_file("ar");
     let s = Shell::with_files(name, Load::Pending, &[("locale", "ar")], &[("ar", &url)]);
     s.type_into("input[name=email]", DEMO_EMAIL);
 
@@ -184,11 +190,7 @@ async fn a_widget_in_a_locale_shipped_as_a_file_goes_live_once_that_file_is_here
 #[wasm_bindgen_test]
 async fn a_live_widget_switched_to_a_locale_shipped_as_a_file_re_renders_once_it_is_here() {
     let name = "aw-shell-locale-switch";
-    let json = auth_widget::shell::locale_json(Locale::from_tag("de").unwrap());
-    let url = format!(
-        "data:application/json,{}",
-        String::from(js_sys::encode_uri_component(&json))
-    );
+    let (json, url) = locale_file("de");
     let s = Shell::with_files(name, Load::Pending, &[("locale", "en")], &[("de", &url)]);
     define_named(name);
     let root = s.wait_for(".aw-widget:not([data-aw-shell])").await;
