@@ -81,17 +81,44 @@ impl Host {
     }
 }
 
-/// Replaces `console.error` for the rest of the test run with a recorder.
-fn capture_console_errors() -> Rc<RefCell<Vec<String>>> {
-    let seen = Rc::new(RefCell::new(Vec::new()));
-    let sink = seen.clone();
-    let cb = Closure::<dyn Fn(JsValue)>::new(move |v: JsValue| {
-        sink.borrow_mut().push(v.as_string().unwrap_or_default());
-    });
-    let console = js_sys::Reflect::get(&js_sys::global(), &"console".into()).unwrap();
-    js_sys::Reflect::set(&console, &"error".into(), cb.as_ref()).unwrap();
-    cb.forget();
-    seen
+/// Records what is written to `console.error` while it lives; the original comes back on drop,
+/// so other tests' errors still reach the runner.
+struct ConsoleErrors {
+    seen: Rc<RefCell<Vec<String>>>,
+    original: JsValue,
+    _recorder: Closure<dyn Fn(JsValue)>,
+}
+
+impl ConsoleErrors {
+    fn capture() -> ConsoleErrors {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let sink = seen.clone();
+        let recorder = Closure::<dyn Fn(JsValue)>::new(move |v: JsValue| {
+            sink.borrow_mut().push(v.as_string().unwrap_or_default());
+        });
+        let console = Self::console();
+        let original = js_sys::Reflect::get(&console, &"error".into()).unwrap();
+        js_sys::Reflect::set(&console, &"error".into(), recorder.as_ref()).unwrap();
+        ConsoleErrors {
+            seen,
+            original,
+            _recorder: recorder,
+        }
+    }
+
+    fn console() -> JsValue {
+        js_sys::Reflect::get(&js_sys::global(), &"console".into()).unwrap()
+    }
+
+    fn joined(&self) -> String {
+        self.seen.borrow().join("\n")
+    }
+}
+
+impl Drop for ConsoleErrors {
+    fn drop(&mut self) {
+        let _ = js_sys::Reflect::set(&Self::console(), &"error".into(), &self.original);
+    }
 }
 
 #[wasm_bindgen_test]
@@ -181,7 +208,7 @@ async fn changing_an_attribute_re_renders_and_keeps_what_was_typed() {
 
 #[wasm_bindgen_test]
 async fn bad_attribute_values_log_a_clear_error_and_fall_back_to_safe_defaults() {
-    let errors = capture_console_errors();
+    let errors = ConsoleErrors::capture();
     let host = Host::new(&[
         ("mode", "sideways"),
         ("timeout-ms", "soon"),
@@ -196,7 +223,7 @@ async fn bad_attribute_values_log_a_clear_error_and_fall_back_to_safe_defaults()
         Some("current-password"),
         "mode falls back to login"
     );
-    let errors = errors.borrow().join("\n");
+    let errors = errors.joined();
     for attr in [
         "mode=\"sideways\"",
         "timeout-ms=\"soon\"",
