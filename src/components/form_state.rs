@@ -6,7 +6,7 @@ use super::banner::Notice;
 use super::events::{Sink, SuccessDetail};
 use crate::client::ApiClient;
 use crate::guidance::{Action, Focus, GuideOptions, guide};
-use crate::taxonomy::{Failure, FailureKind, FieldError, Flow, Success};
+use crate::taxonomy::{Failure, FailureKind, Flow, Success};
 use crate::validate::{Mode, validate};
 use leptos::html;
 use leptos::prelude::*;
@@ -35,10 +35,9 @@ pub struct UseAuthFormReturn {
     pub show_password: RwSignal<bool>,
     /// A request is in flight.
     pub pending: RwSignal<bool>,
-    /// The banner to show, if any.
+    /// The banner to show, if any. A failure carries its field errors, which the fields read
+    /// for `aria-invalid` and the messages under their labels: one source for both.
     pub notice: RwSignal<Option<Notice>>,
-    /// Field errors, for `aria-invalid` and the messages under the labels.
-    pub field_errors: RwSignal<Vec<FieldError>>,
     /// Seconds left before submit is enabled again.
     pub remaining: RwSignal<u32>,
     /// The failure banner's focusable box.
@@ -75,7 +74,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     let show_password = RwSignal::new(false);
     let pending = RwSignal::new(false);
     let notice: RwSignal<Option<Notice>> = RwSignal::new(None);
-    let field_errors: RwSignal<Vec<FieldError>> = RwSignal::new(Vec::new());
+
     let remaining = RwSignal::new(0u32);
     let banner: NodeRef<html::Div> = NodeRef::new();
     let countdown_timer: StoredValue<Option<IntervalHandle>> = StoredValue::new(None);
@@ -137,7 +136,6 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         if matches!(flow, Flow::Login | Flow::Signup | Flow::Session) {
             password.set(String::new()); // STANDARDS 15: keep the email, clear the password
         }
-        field_errors.set(failure.field_errors.clone());
         sink.failure(flow, &failure);
         let focus = g.focus;
         notice.set(Some(Notice::Failure(g, failure.field_errors)));
@@ -244,13 +242,11 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
                     ..Failure::bare(FailureKind::ValidationFailed)
                 };
                 let g = guide(Flow::Login, &failure, guide_options);
-                field_errors.set(failure.field_errors.clone());
                 let focus = g.focus;
                 notice.set(Some(Notice::Failure(g, failure.field_errors)));
                 focus_banner(focus);
                 return;
             }
-            field_errors.set(Vec::new());
             let flow = match m {
                 Mode::Login => Flow::Login,
                 Mode::Signup => Flow::Signup,
@@ -273,7 +269,6 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     let switch_mode = Callback::new(move |to: Mode| {
         mode.set(to);
         notice.set(None);
-        field_errors.set(Vec::new());
         password.set(String::new());
         last_request.set_value(None);
     });
@@ -333,7 +328,6 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         show_password,
         pending,
         notice,
-        field_errors,
         remaining,
         banner,
         submit,

@@ -117,7 +117,6 @@ pub fn AuthWidget(
         show_password,
         pending,
         notice,
-        field_errors,
         remaining,
         banner,
         submit,
@@ -142,7 +141,10 @@ pub fn AuthWidget(
         })
     };
     let field_error = move |field: Field| {
-        Signal::derive(move || field_errors.get().into_iter().find(|e| e.field == field))
+        Signal::derive(move || match notice.read().as_ref() {
+            Some(Notice::Failure(_, errors)) => errors.iter().find(|e| e.field == field).cloned(),
+            _ => None,
+        })
     };
     let failure_view = dynamic(move || match notice.get() {
         Some(Notice::Failure(g, errors)) => Some(
