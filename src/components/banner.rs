@@ -40,7 +40,7 @@ pub fn FailureBanner(
     /// Copy for this instance.
     i18n: Signal<I18n>,
     /// Seconds left before submit is enabled again (0 hides the countdown).
-    remaining: Signal<u32>,
+    remaining: RwSignal<u32>,
     /// Ids are `{id_prefix}-email` and `{id_prefix}-password`.
     id_prefix: String,
     /// Runs when an action button is pressed.

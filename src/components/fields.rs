@@ -41,7 +41,7 @@ pub fn EmailField(
     /// The typed address.
     value: RwSignal<String>,
     /// Login wants `username` autocomplete, sign-up `email`.
-    mode: Signal<Mode>,
+    mode: RwSignal<Mode>,
     /// The error to show, if any (set only after a submit).
     error: Signal<Option<FieldError>>,
     /// Copy for this instance.
@@ -81,7 +81,7 @@ pub fn PasswordField(
     /// The typed password. Never logged, stored or put in an event.
     value: RwSignal<String>,
     /// Login wants `current-password`, sign-up `new-password` and a length hint.
-    mode: Signal<Mode>,
+    mode: RwSignal<Mode>,
     /// Whether the password is shown as text.
     shown: RwSignal<bool>,
     /// The error to show, if any.

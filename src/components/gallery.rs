@@ -48,7 +48,7 @@ fn Board(locale: Locale, theme: &'static str, i18n: Signal<I18n>) -> impl IntoVi
         .iter()
         .filter_map(|f| {
             let (g, errors) = f.guidance()?;
-            let remaining = Signal::stored(g.countdown.unwrap_or(0));
+            let remaining = RwSignal::new(g.countdown.unwrap_or(0));
             let keys = format!("data-failure={} · {} · {}", g.kind.as_str(), g.title_key(), g.body_key());
             Some(view! {
                 <Cell label=f.name.to_string() keys=keys>

@@ -153,7 +153,7 @@ pub fn AuthWidget(
                     guidance=g
                     field_errors=errors
                     i18n=i18n
-                    remaining=remaining.into()
+                    remaining=remaining
                     id_prefix=id.get_value()
                     on_action=on_action
                     node_ref=banner
@@ -197,7 +197,7 @@ pub fn AuthWidget(
         move || !is_reset(),
         move || {
             view! {
-                <PasswordField id=id.get_value() value=password mode=mode.into()
+                <PasswordField id=id.get_value() value=password mode=mode
                     shown=show_password error=field_error(Field::Password) i18n=i18n min_password=min_password />
             }
             .into_any()
@@ -247,7 +247,7 @@ pub fn AuthWidget(
             {sign_out_button}
             <form class="aw-form" method="post" novalidate=true
                 on:submit=move |ev| { ev.prevent_default(); submit.run(()); }>
-                <EmailField id=id.get_value() value=email mode=mode.into()
+                <EmailField id=id.get_value() value=email mode=mode
                     error=field_error(Field::Email) i18n=i18n />
                 {password_field}
                 <button type="submit" class="aw-button aw-button--primary" disabled=busy
