@@ -38,7 +38,7 @@ pub fn FailureBanner(
     /// Field errors the summary links to.
     field_errors: Vec<FieldError>,
     /// Copy for this instance.
-    i18n: Signal<I18n>,
+    i18n: RwSignal<I18n>,
     /// Seconds left before submit is enabled again (0 hides the countdown).
     remaining: RwSignal<u32>,
     /// Ids are `{id_prefix}-email` and `{id_prefix}-password`.
@@ -126,7 +126,7 @@ pub fn SuccessBanner(
     /// The email the message names.
     email: String,
     /// Copy for this instance.
-    i18n: Signal<I18n>,
+    i18n: RwSignal<I18n>,
 ) -> impl IntoView {
     let title = format!("success.{kind}.title");
     let body = format!("success.{kind}.body");

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 fn FieldErrorText(
     id: String,
     error: Signal<Option<FieldError>>,
-    i18n: Signal<I18n>,
+    i18n: RwSignal<I18n>,
 ) -> impl IntoView {
     dynamic(move || {
         error.get().map(|e| {
@@ -45,7 +45,7 @@ pub fn EmailField(
     /// The error to show, if any (set only after a submit).
     error: Signal<Option<FieldError>>,
     /// Copy for this instance.
-    i18n: Signal<I18n>,
+    i18n: RwSignal<I18n>,
 ) -> impl IntoView {
     let input_id = format!("{id}-email");
     let error_id = format!("{id}-email-error");
@@ -87,7 +87,7 @@ pub fn PasswordField(
     /// The error to show, if any.
     error: Signal<Option<FieldError>>,
     /// Copy for this instance.
-    i18n: Signal<I18n>,
+    i18n: RwSignal<I18n>,
     /// Sign-up minimum, stated in the hint.
     min_password: u32,
 ) -> impl IntoView {

@@ -42,7 +42,7 @@ fn Cell(label: String, keys: String, children: Children) -> impl IntoView {
 
 /// Every state for one locale and theme.
 #[component]
-fn Board(locale: Locale, theme: &'static str, i18n: Signal<I18n>) -> impl IntoView {
+fn Board(locale: Locale, theme: &'static str, i18n: RwSignal<I18n>) -> impl IntoView {
     let noop = Callback::new(|_| {});
     let failures = FIXTURES
         .iter()
@@ -132,10 +132,14 @@ pub fn Gallery() -> impl IntoView {
     let boards = Locale::all()
         .flat_map(|locale| ["light", "dark"].map(move |theme| (locale, theme)))
         .map(|(locale, theme)| {
-            let i18n = Signal::derive(move || I18n {
+            // Each board's copy follows the live locale files as they are (re)loaded.
+            let i18n = RwSignal::new(I18n {
                 locale,
-                texts: None,
-                overrides: overrides.get().get(locale.tag()).cloned(),
+                ..I18n::default()
+            });
+            Effect::new(move |_| {
+                let o = overrides.get().get(locale.tag()).cloned();
+                i18n.update(|i| i.overrides = o);
             });
             view! { <Board locale=locale theme=theme i18n=i18n /> }
         })

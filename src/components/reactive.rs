@@ -15,7 +15,7 @@ pub fn text(f: impl Fn() -> String + Send + Sync + 'static) -> Signal<String> {
 }
 
 /// The text for a copy key, kept current when the copy changes.
-pub fn tr(i18n: Signal<I18n>, key: &'static str) -> Signal<String> {
+pub fn tr(i18n: RwSignal<I18n>, key: &'static str) -> Signal<String> {
     text(move || i18n.read().t(key))
 }
 

@@ -41,7 +41,7 @@ pub fn StatusBanner(
     /// The status URL.
     url: String,
     /// Copy for this instance.
-    i18n: Signal<I18n>,
+    i18n: RwSignal<I18n>,
 ) -> impl IntoView {
     let status: RwSignal<Option<ServiceStatus>> = RwSignal::new(None);
     spawn_local(async move {
@@ -65,7 +65,7 @@ pub fn StatusView(
     /// The operator's message, rendered as text.
     message: Option<String>,
     /// Copy for this instance.
-    i18n: Signal<I18n>,
+    i18n: RwSignal<I18n>,
 ) -> impl IntoView {
     let title = format!("status.{state}_title");
     view! {

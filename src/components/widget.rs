@@ -80,7 +80,7 @@ pub fn AuthWidget(
 ) -> impl IntoView {
     let id = StoredValue::new(format!("aw{}", INSTANCES.fetch_add(1, Ordering::Relaxed)));
     let i18n_state = RwSignal::new(I18n::negotiate(locale.get_untracked().as_deref()));
-    let i18n: Signal<I18n> = i18n_state.into();
+    let i18n = i18n_state;
     if let Some(url) = copy_url.get_untracked() {
         spawn_local(async move {
             match fetch_overrides(&url).await {
