@@ -2,83 +2,23 @@
 //! several instances, and telemetry beacons that never carry credentials.
 
 use super::support::*;
-use leptos::prelude::document;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
-use web_sys::{Element, HtmlElement};
 
 const DEMO_EMAIL: &str = "demo@example.com";
 const SECRET: &str = "an-unmistakable-secret-9f3";
 
-/// An `<auth-widget>` in the page, removed on drop.
-struct Host(HtmlElement);
-
-impl Within for Host {
-    fn root(&self) -> &Element {
-        &self.0
-    }
-}
-
-impl Drop for Host {
-    fn drop(&mut self) {
-        self.0.remove();
-    }
-}
-
-impl Host {
-    fn new(attrs: &[(&str, &str)]) -> Host {
-        auth_widget::embed::define();
-        let el: HtmlElement = document()
-            .create_element("auth-widget")
-            .unwrap()
-            .unchecked_into();
-        el.set_attribute("api-base", &api_base()).unwrap();
-        el.set_attribute("status-url", "none").unwrap();
-        el.set_attribute("locale", "en").unwrap();
-        for (k, v) in attrs {
-            el.set_attribute(k, v).unwrap();
-        }
-        document().body().unwrap().append_child(&el).unwrap();
-        Host(el)
-    }
-
-    fn submit(&self) {
-        self.find("button[type=submit]")
-            .unwrap()
-            .unchecked_into::<HtmlElement>()
-            .click();
-    }
-
-    /// Records the JSON of every `name` event's detail dispatched on the element itself.
-    fn record(&self, name: &str) -> Rc<RefCell<Vec<String>>> {
-        let seen = Rc::new(RefCell::new(Vec::new()));
-        let sink = seen.clone();
-        let host = self.0.clone();
-        let cb = Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |ev: web_sys::CustomEvent| {
-            assert!(
-                ev.bubbles() && ev.composed(),
-                "events bubble and are composed"
-            );
-            let on_host = ev
-                .current_target()
-                .and_then(|t| t.dyn_into::<HtmlElement>().ok());
-            assert_eq!(on_host.as_ref(), Some(&host));
-            sink.borrow_mut().push(
-                js_sys::JSON::stringify(&ev.detail())
-                    .unwrap()
-                    .as_string()
-                    .unwrap(),
-            );
-        });
-        self.0
-            .add_event_listener_with_callback(name, cb.as_ref().unchecked_ref())
-            .unwrap();
-        cb.forget();
-        seen
-    }
+/// An `<auth-widget>` in the page (English unless `attrs` says otherwise), removed on drop.
+fn host(attrs: &[(&str, &str)]) -> Placed {
+    auth_widget::embed::define();
+    let all: Vec<(&str, &str)> = [("locale", "en")]
+        .into_iter()
+        .chain(attrs.iter().copied())
+        .collect();
+    Placed::new("auth-widget", &all)
 }
 
 /// Records what is written to `console.error` while it lives; the original comes back on drop,
@@ -123,13 +63,13 @@ impl Drop for ConsoleErrors {
 
 #[wasm_bindgen_test]
 async fn element_renders_the_form_and_dispatches_events_on_itself_without_the_password() {
-    let host = Host::new(&[]);
+    let host = host(&[]);
     let failures = host.record("auth-failure");
     let outcomes = host.record("auth-outcome");
     host.wait_for("input[name=email]").await;
     host.type_into("input[name=email]", DEMO_EMAIL);
     host.type_into("input[name=password]", SECRET);
-    host.submit();
+    host.click("button[type=submit]");
     host.wait_for("[data-failure=invalid_credentials]").await;
     let failures = failures.borrow();
     assert_eq!(failures.len(), 1);
@@ -155,12 +95,12 @@ async fn element_renders_the_form_and_dispatches_events_on_itself_without_the_pa
 
 #[wasm_bindgen_test]
 async fn success_event_carries_the_user_and_never_the_password() {
-    let host = Host::new(&[]);
+    let host = host(&[]);
     let successes = host.record("auth-success");
     host.wait_for("input[name=email]").await;
     host.type_into("input[name=email]", DEMO_EMAIL);
     host.type_into("input[name=password]", "correct horse battery staple");
-    host.submit();
+    host.click("button[type=submit]");
     host.wait_for("[data-outcome=login]").await;
     let s = successes.borrow();
     assert_eq!(s.len(), 1);
@@ -177,7 +117,7 @@ async fn success_event_carries_the_user_and_never_the_password() {
 
 #[wasm_bindgen_test]
 async fn changing_an_attribute_re_renders_and_keeps_what_was_typed() {
-    let host = Host::new(&[("mode", "login")]);
+    let host = host(&[("mode", "login")]);
     let password = host.wait_for("input[name=password]").await;
     assert_eq!(
         password.get_attribute("autocomplete").as_deref(),
@@ -209,7 +149,7 @@ async fn changing_an_attribute_re_renders_and_keeps_what_was_typed() {
 #[wasm_bindgen_test]
 async fn bad_attribute_values_log_a_clear_error_and_fall_back_to_safe_defaults() {
     let errors = ConsoleErrors::capture();
-    let host = Host::new(&[
+    let host = host(&[
         ("mode", "sideways"),
         ("timeout-ms", "soon"),
         ("theme", "neon"),
@@ -236,7 +176,7 @@ async fn bad_attribute_values_log_a_clear_error_and_fall_back_to_safe_defaults()
 
 #[wasm_bindgen_test]
 async fn removing_the_element_disposes_its_widget() {
-    let host = Host::new(&[]);
+    let host = host(&[]);
     host.wait_for("input[name=email]").await;
     let before = auth_widget::embed::mounted_count();
     host.0.remove();
@@ -246,11 +186,11 @@ async fn removing_the_element_disposes_its_widget() {
 
 #[wasm_bindgen_test]
 async fn two_instances_on_one_page_work_independently() {
-    let a = Host::new(&[]);
-    let b = Host::new(&[("mode", "signup")]);
+    let a = host(&[]);
+    let b = host(&[("mode", "signup")]);
     a.wait_for("input[name=email]").await;
     b.wait_for("input[name=email]").await;
-    a.submit();
+    a.click("button[type=submit]");
     a.wait_for("[data-failure=validation_failed]").await;
     assert!(
         b.find("[data-failure]").is_none(),
@@ -281,11 +221,11 @@ async fn telemetry_beacons_carry_only_the_outcome() {
     recorder.forget();
 
     let telemetry = format!("{}/telemetry", api_base());
-    let host = Host::new(&[("telemetry-url", &telemetry)]);
+    let host = host(&[("telemetry-url", &telemetry)]);
     host.wait_for("input[name=email]").await;
     host.type_into("input[name=email]", DEMO_EMAIL);
     host.type_into("input[name=password]", SECRET);
-    host.submit();
+    host.click("button[type=submit]");
     host.wait_for("[data-failure=invalid_credentials]").await;
     js_sys::Reflect::delete_property(&navigator, &"sendBeacon".into()).unwrap();
 

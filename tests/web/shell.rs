@@ -7,13 +7,8 @@ use super::support::*;
 use auth_widget::copy::{self, Locale};
 use auth_widget::embed::{define_named, define_shell};
 use auth_widget::shell::shell_copy_json;
-use leptos::prelude::document;
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
-use web_sys::{Element, HtmlElement};
 
 const DEMO_EMAIL: &str = "demo@example.com";
 const WRONG_PASSWORD: &str = "not the password, typed early";
@@ -42,52 +37,35 @@ enum Load {
     Fails,
 }
 
-/// An element `name` defined with the shell, removed on drop.
-struct Shell(HtmlElement);
-
-impl Within for Shell {
-    fn root(&self) -> &Element {
-        &self.0
-    }
+/// An element `name` defined with the shell, in the page.
+fn shell(name: &str, load: Load, attrs: &[(&str, &str)]) -> Placed {
+    shell_with_files(name, load, attrs, &[])
 }
 
-impl Drop for Shell {
-    fn drop(&mut self) {
-        self.0.remove();
+/// [`shell`], with `files`: `(tag, url)` of locales the element is to fetch before a widget
+/// goes live.
+fn shell_with_files(
+    name: &str,
+    load: Load,
+    attrs: &[(&str, &str)],
+    files: &[(&str, &str)],
+) -> Placed {
+    let copy = js_sys::JSON::parse(&shell_copy_json()).expect("shell copy is JSON");
+    let body = match load {
+        Load::Pending => "return new Promise(() => {});",
+        Load::Fails => "return Promise.reject(new Error('test: no WebAssembly'));",
+    };
+    let urls = js_sys::Object::new();
+    for (tag, url) in files {
+        js_sys::Reflect::set(&urls, &(*tag).into(), &(*url).into()).unwrap();
     }
-}
-
-impl Shell {
-    fn new(name: &str, load: Load, attrs: &[(&str, &str)]) -> Shell {
-        Shell::with_files(name, load, attrs, &[])
-    }
-
-    /// `files`: `(tag, url)` of locales the element is to fetch before a widget goes live.
-    fn with_files(name: &str, load: Load, attrs: &[(&str, &str)], files: &[(&str, &str)]) -> Shell {
-        let copy = js_sys::JSON::parse(&shell_copy_json()).expect("shell copy is JSON");
-        let body = match load {
-            Load::Pending => "return new Promise(() => {});",
-            Load::Fails => "return Promise.reject(new Error('test: no WebAssembly'));",
-        };
-        let urls = js_sys::Object::new();
-        for (tag, url) in files {
-            js_sys::Reflect::set(&urls, &(*tag).into(), &(*url).into()).unwrap();
-        }
-        define_shell(name, &copy, &js_sys::Function::new_no_args(body), &urls);
-        let el: HtmlElement = document().create_element(name).unwrap().unchecked_into();
-        el.set_attribute("api-base", &api_base()).unwrap();
-        el.set_attribute("status-url", "none").unwrap();
-        for (k, v) in attrs {
-            el.set_attribute(k, v).unwrap();
-        }
-        document().body().unwrap().append_child(&el).unwrap();
-        Shell(el)
-    }
+    define_shell(name, &copy, &js_sys::Function::new_no_args(body), &urls);
+    Placed::new(name, attrs)
 }
 
 #[wasm_bindgen_test]
 fn the_shell_draws_a_usable_labelled_first_screen_from_the_locale_files() {
-    let s = Shell::new(
+    let s = shell(
         "aw-shell-first-screen",
         Load::Pending,
         &[("mode", "signup"), ("locale", "de"), ("theme", "dark")],
@@ -136,8 +114,8 @@ fn the_shell_draws_a_usable_labelled_first_screen_from_the_locale_files() {
 #[wasm_bindgen_test]
 async fn every_element_waiting_in_the_page_is_handed_over_with_its_own_values() {
     let name = "aw-shell-two";
-    let first = Shell::new(name, Load::Pending, &[("locale", "en")]);
-    let second = Shell::new(name, Load::Pending, &[("locale", "en"), ("mode", "signup")]);
+    let first = shell(name, Load::Pending, &[("locale", "en")]);
+    let second = shell(name, Load::Pending, &[("locale", "en"), ("mode", "signup")]);
     first.type_into("input[name=email]", "first@example.com");
     second.type_into("input[name=email]", "second@example.com");
 
@@ -162,7 +140,7 @@ async fn a_widget_in_a_locale_shipped_as_a_file_goes_live_once_that_file_is_here
     // The embed compiles English only and ships the other locales as files the element fetches.
     let name = "aw-shell-locale-file";
     let (json, url) = locale_file("ar");
-    let s = Shell::with_files(name, Load::Pending, &[("locale", "ar")], &[("ar", &url)]);
+    let s = shell_with_files(name, Load::Pending, &[("locale", "ar")], &[("ar", &url)]);
     s.type_into("input[name=email]", DEMO_EMAIL);
 
     define_named(name);
@@ -191,7 +169,7 @@ async fn a_widget_in_a_locale_shipped_as_a_file_goes_live_once_that_file_is_here
 async fn a_live_widget_switched_to_a_locale_shipped_as_a_file_re_renders_once_it_is_here() {
     let name = "aw-shell-locale-switch";
     let (json, url) = locale_file("de");
-    let s = Shell::with_files(name, Load::Pending, &[("locale", "en")], &[("de", &url)]);
+    let s = shell_with_files(name, Load::Pending, &[("locale", "en")], &[("de", &url)]);
     define_named(name);
     let root = s.wait_for(".aw-widget:not([data-aw-shell])").await;
     assert_eq!(root.get_attribute("lang").as_deref(), Some("en"));
@@ -220,7 +198,7 @@ async fn a_live_widget_switched_to_a_locale_shipped_as_a_file_re_renders_once_it
 
 #[wasm_bindgen_test]
 fn the_shell_follows_attribute_changes_and_keeps_what_was_typed() {
-    let s = Shell::new("aw-shell-attributes", Load::Pending, &[("locale", "en")]);
+    let s = shell("aw-shell-attributes", Load::Pending, &[("locale", "en")]);
     s.type_into("input[name=email]", DEMO_EMAIL);
     s.0.set_attribute("mode", "signup").unwrap();
     s.0.set_attribute("locale", "de").unwrap();
@@ -245,7 +223,7 @@ fn the_shell_follows_attribute_changes_and_keeps_what_was_typed() {
 
 #[wasm_bindgen_test]
 fn an_arabic_shell_is_right_to_left_and_the_toggle_shows_the_password() {
-    let s = Shell::new("aw-shell-rtl", Load::Pending, &[("locale", "ar")]);
+    let s = shell("aw-shell-rtl", Load::Pending, &[("locale", "ar")]);
     let root = s.get("[data-aw-shell]");
     assert_eq!(root.get_attribute("dir").as_deref(), Some("rtl"));
     assert_eq!(
@@ -263,7 +241,7 @@ fn an_arabic_shell_is_right_to_left_and_the_toggle_shows_the_password() {
 #[wasm_bindgen_test]
 async fn the_live_widget_takes_over_what_was_typed_and_sends_the_submit_asked_for_early() {
     let name = "aw-shell-handover";
-    let s = Shell::new(name, Load::Pending, &[("locale", "en")]);
+    let s = shell(name, Load::Pending, &[("locale", "en")]);
     s.type_into("input[name=email]", DEMO_EMAIL);
     s.type_into("input[name=password]", WRONG_PASSWORD);
     s.input("input[name=password]").focus().unwrap();
@@ -298,7 +276,7 @@ async fn the_live_widget_takes_over_what_was_typed_and_sends_the_submit_asked_fo
 #[wasm_bindgen_test]
 async fn focus_mode_and_visibility_carry_over_when_nothing_was_submitted() {
     let name = "aw-shell-carry";
-    let s = Shell::new(name, Load::Pending, &[("locale", "en")]);
+    let s = shell(name, Load::Pending, &[("locale", "en")]);
     s.click("[data-action=switch_to_signup]");
     assert_eq!(
         s.get("[data-aw-shell]")
@@ -350,16 +328,8 @@ async fn focus_mode_and_visibility_carry_over_when_nothing_was_submitted() {
 #[wasm_bindgen_test]
 async fn the_shell_says_plainly_when_the_webassembly_cannot_load_and_sends_nothing() {
     let name = "aw-shell-fails";
-    let failures: Rc<RefCell<Vec<String>>> = Rc::default();
-    let sink = failures.clone();
-    let on_failure =
-        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |ev: web_sys::CustomEvent| {
-            let detail = js_sys::JSON::stringify(&ev.detail()).unwrap();
-            sink.borrow_mut().push(detail.as_string().unwrap());
-        });
-    let s = Shell::new(name, Load::Fails, &[("locale", "en")]);
-    s.0.add_event_listener_with_callback("auth-failure", on_failure.as_ref().unchecked_ref())
-        .unwrap();
+    let s = shell(name, Load::Fails, &[("locale", "en")]);
+    let failures = s.record("auth-failure");
     let banner = s.wait_for("[data-failure]").await;
     assert_eq!(
         banner.get_attribute("data-failure").as_deref(),

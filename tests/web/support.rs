@@ -3,7 +3,10 @@
 use auth_widget::AuthWidget;
 use auth_widget::validate::Mode;
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 /// The reference server the test command started (`scripts/browser-tests.sh`).
@@ -133,6 +136,66 @@ pub trait Within {
 impl Within for Mounted {
     fn root(&self) -> &Element {
         &self.root
+    }
+}
+
+/// An element the test put in the page (an `<auth-widget>`, or a name defined with the shell),
+/// removed when dropped.
+pub struct Placed(pub HtmlElement);
+
+impl Placed {
+    /// Appends a `<name>` element against the reference server, with the status banner off,
+    /// and `attrs`.
+    pub fn new(name: &str, attrs: &[(&str, &str)]) -> Placed {
+        let el: HtmlElement = document().create_element(name).unwrap().unchecked_into();
+        el.set_attribute("api-base", &api_base()).unwrap();
+        el.set_attribute("status-url", "none").unwrap();
+        for (k, v) in attrs {
+            el.set_attribute(k, v).unwrap();
+        }
+        document().body().unwrap().append_child(&el).unwrap();
+        Placed(el)
+    }
+
+    /// Records the JSON of every `name` event's detail dispatched on the element itself
+    /// (checking that it bubbles, is composed and targets this element).
+    pub fn record(&self, name: &str) -> Rc<RefCell<Vec<String>>> {
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let sink = seen.clone();
+        let host = self.0.clone();
+        let cb = Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |ev: web_sys::CustomEvent| {
+            assert!(
+                ev.bubbles() && ev.composed(),
+                "events bubble and are composed"
+            );
+            let on_host = ev
+                .current_target()
+                .and_then(|t| t.dyn_into::<HtmlElement>().ok());
+            assert_eq!(on_host.as_ref(), Some(&host));
+            sink.borrow_mut().push(
+                js_sys::JSON::stringify(&ev.detail())
+                    .unwrap()
+                    .as_string()
+                    .unwrap(),
+            );
+        });
+        self.0
+            .add_event_listener_with_callback(name, cb.as_ref().unchecked_ref())
+            .unwrap();
+        cb.forget();
+        seen
+    }
+}
+
+impl Within for Placed {
+    fn root(&self) -> &Element {
+        &self.0
+    }
+}
+
+impl Drop for Placed {
+    fn drop(&mut self) {
+        self.0.remove();
     }
 }
 
