@@ -27,14 +27,11 @@ extern "C" {
     /// ready); `load` returns a promise that rejects when the WebAssembly cannot load.
     #[wasm_bindgen(js_name = define_shell)]
     pub fn define_shell(name: &str, copy: &JsValue, load: &js_sys::Function, files: &JsValue);
-    /// The JSON text of a locale file the element has fetched (`define_shell`'s `files`).
-    fn locale_copy(tag: &str) -> Option<String>;
-}
-
-/// The copy of a locale that is not compiled in, if the element has loaded its file: the embed
-/// build compiles English only and ships the others as `locales/<tag>.json`.
-pub fn loaded_copy(tag: &str) -> Option<String> {
-    locale_copy(tag)
+    /// The JSON text of a locale's file, if the element has fetched it (`define_shell`'s
+    /// `files`): the embed build compiles English only and ships the others as
+    /// `locales/<tag>.json`.
+    #[wasm_bindgen(js_name = locale_copy)]
+    pub fn loaded_copy(tag: &str) -> Option<String>;
 }
 
 thread_local! {
