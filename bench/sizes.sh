@@ -3,7 +3,7 @@
 # from an embed directory (auth-widget.js, auth-widget-core.js, auth-widget-core_bg.wasm,
 # auth-widget.css, snippets/**/*.js), one row per file, then a TOTAL row, then the locale files
 # (locales/*.json), which only a widget in that locale loads. Used by scripts/bench.sh and scripts/size-budget.sh.
-# KB below means 1000 bytes, as in issue 7.
+# KB below means 1000 bytes, as in docs/performance.md.
 set -euo pipefail
 DIR=${1:?usage: bench/sizes.sh DIR}
 command -v brotli >/dev/null || { echo "sizes: brotli is not installed (apt-get install brotli)" >&2; exit 1; }

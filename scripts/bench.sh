@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench` (issue 7): builds the release embed, prints raw / gzip -9 / brotli -q 11 sizes of
+# `make bench` (docs/performance.md): builds the release embed, prints raw / gzip -9 / brotli -q 11 sizes of
 # every file the widget page loads, then times in headless Chromium, against the reference
 # server, the widget page and a plain-HTML baseline login page (bench/*.html) served the same way:
 #   - median time from navigation start to the first animation frame with a visible, enabled

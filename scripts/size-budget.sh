@@ -29,7 +29,7 @@ kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }
 echo "$table"
 if [ "$total" -gt "$BUDGET" ]; then
   echo "size-budget: FAIL: the embed is $total bytes brotli ($(kb "$total")), over the budget of $BUDGET bytes ($(kb "$BUDGET")) in size-budget.toml by $((total - BUDGET)) bytes." >&2
-  echo "size-budget: shrink the widget (see issue 7 and twiggy), or raise the budget in size-budget.toml with a reason in the commit." >&2
+  echo "size-budget: shrink the widget (see docs/performance.md and twiggy), or raise the budget in size-budget.toml with a reason in the commit." >&2
   exit 1
 fi
 echo "size-budget: ok: $total bytes brotli ($(kb "$total")) within the budget of $BUDGET bytes ($(kb "$BUDGET")), $((BUDGET - total)) bytes to spare; goal 60 KB."

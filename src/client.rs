@@ -90,7 +90,7 @@ pub struct Called {
 }
 
 /// `{"email":…,"password":…}` serialised by the browser's `JSON.stringify`, so every
-/// character of the password reaches the body as typed (STANDARDS 4).
+/// character of the password reaches the body as typed (fields-4).
 pub fn credentials_body(email: &str, password: Option<&str>) -> String {
     let obj = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&obj, &"email".into(), &email.into());

@@ -25,7 +25,7 @@ impl Tone {
 }
 
 /// The ARIA role of the banner: `alert` for failures, `status` for progress and success
-/// (STANDARDS 12).
+/// (errors-12).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     Alert,
@@ -79,9 +79,9 @@ impl Action {
 /// Where focus goes when the banner appears.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Focus {
-    /// The error summary takes focus (STANDARDS 10).
+    /// The error summary takes focus (errors-10).
     Summary,
-    /// Focus stays where it is (status messages, STANDARDS 12).
+    /// Focus stays where it is (status messages, errors-12).
     Stay,
 }
 

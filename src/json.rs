@@ -1,5 +1,5 @@
 //! Reading a response body as a JSON object, with the parser the platform already has: the
-//! browser's own `JSON.parse` in the WebAssembly (no second JSON stack shipped, issue 7) and
+//! browser's own `JSON.parse` in the WebAssembly (no second JSON stack shipped, to keep the WebAssembly small) and
 //! miniserde natively, where the taxonomy's tests, property tests and fuzzer run.
 //!
 //! Both give the same small API: a top-level object and the few lookups the contract needs.

@@ -4,6 +4,9 @@
 //! Data flows one way: input → [`client`] → response → [`taxonomy`] → [`guidance`] →
 //! [`copy`] → banner. `taxonomy`, `guidance`, `copy` and `fixtures` are pure Rust with no
 //! web types; only `client` and `components` touch the browser.
+//!
+//! Ids such as `errors-15` or `sessions-20` in comments and test messages name requirements
+//! in `docs/standards.md`, each with its public source (OWASP ASVS, NIST SP 800-63B, WCAG 2.2).
 
 pub mod copy;
 pub mod fixtures;

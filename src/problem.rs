@@ -4,7 +4,7 @@
 use crate::json;
 
 /// The fields of a problem document the widget may use. `detail` and `title` are
-/// deliberately absent: messages are chosen by `code` only (STANDARDS 18).
+/// deliberately absent: messages are chosen by `code` only (errors-18).
 #[derive(Debug, Default)]
 pub(crate) struct Problem {
     pub code: Option<String>,

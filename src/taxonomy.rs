@@ -43,7 +43,7 @@ impl Flow {
     }
 }
 
-/// Every failure the widget distinguishes (see DESIGN.md, "The failures the widget distinguishes").
+/// Every failure the widget distinguishes (docs/contract.md, "The failures the widget distinguishes").
 ///
 /// The `Display`-free [`FailureKind::as_str`] is for developers and `data-failure`; people see copy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -155,7 +155,7 @@ impl FailureKind {
     }
 
     /// True when the fault is on the service's side: the copy must say so and never
-    /// suggest the person's details are wrong (STANDARDS 17).
+    /// suggest the person's details are wrong (errors-17).
     pub fn is_service_side(self) -> bool {
         matches!(
             self,

@@ -1,4 +1,4 @@
-//! Client-side checks, run on submit only (STANDARDS 7): missing fields, an email that
+//! Client-side checks, run on submit only (fields-7): missing fields, an email that
 //! cannot be an address, and a sign-up password shorter than the minimum.
 
 use crate::taxonomy::{Field, FieldError, FieldErrorCode};
@@ -34,7 +34,7 @@ impl Mode {
 
 /// Longest email address accepted (RFC 5321 path limit).
 pub const MAX_EMAIL_LEN: u32 = 254;
-/// Default sign-up minimum, in code points (STANDARDS 9).
+/// Default sign-up minimum, in code points (fields-9).
 pub const DEFAULT_MIN_PASSWORD: u32 = 8;
 
 /// True when `email` looks like an address: text, one `@`, text, a dot in the domain.
@@ -51,7 +51,7 @@ pub fn plausible_email(email: &str) -> bool {
 }
 
 /// The problems with a submitted form, email first. Empty when it may be sent.
-/// The password is checked as typed: spaces and any Unicode count (STANDARDS 4, 9).
+/// The password is checked as typed: spaces and any Unicode count (fields-4, fields-9).
 pub fn validate(mode: Mode, email: &str, password: &str, min_password: u32) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let email = email.trim();

@@ -1,5 +1,5 @@
 //! Copy lint: reads the same `locales/*.toml` files `build.rs` compiles into the widget and
-//! checks the words themselves (STANDARDS 13, 14, 17). `build.rs` already fails on missing,
+//! checks the words themselves (errors-13, errors-14, errors-17). `build.rs` already fails on missing,
 //! surplus or misspelt keys and on variable mismatches; this lint checks what it cannot:
 //! every failure has a title, a body and a next step; no banned words in any locale; length
 //! limits; service-side failures never suggest the person's details are wrong; and every
@@ -46,7 +46,7 @@ const SUPPLIED_VARIABLES: &[(&str, &str)] = &[
 /// word; a `*` at its end also matches longer words (`ungültig*` → `ungültige`), a `*` at
 /// its start also matches compounds ending in it (`*token` → `Sitzungstoken`).
 struct Rules {
-    /// Words STANDARDS 13 bans: vague, apologetic, pleading or technical.
+    /// Words errors-13 bans: vague, apologetic, pleading or technical.
     banned: &'static [&'static str],
     /// Phrases that say or suggest the person's email or password is wrong. Only
     /// `invalid_credentials` (and the account states that share its words) may use them.
@@ -59,7 +59,7 @@ struct Rules {
     plural_categories: &'static [&'static str],
 }
 
-/// Banned in every locale: STANDARDS 13's English words (a pasted or untranslated English
+/// Banned in every locale: errors-13's English words (a pasted or untranslated English
 /// word is caught in any locale) and technical terms. 3-digit status numbers are checked
 /// separately, see [`status_number`].
 const BANNED_EVERYWHERE: &[&str] = &[
@@ -549,7 +549,7 @@ fn no_locale_uses_banned_words_or_status_numbers() {
             for pattern in BANNED_EVERYWHERE.iter().chain(rules.banned) {
                 if matches(&text, &normalize(pattern)) {
                     problems.push(format!(
-                        "{}: \"{}\" uses the banned word `{}` (STANDARDS 13: plain words, no \
+                        "{}: \"{}\" uses the banned word `{}` (errors-13: plain words, no \
                          apologies, no pleading, no jargon); say what happened and what to do",
                         file.at(t),
                         t.text,
@@ -560,7 +560,7 @@ fn no_locale_uses_banned_words_or_status_numbers() {
             if let Some(number) = status_number(&t.text) {
                 problems.push(format!(
                     "{}: \"{}\" contains the number {number}, which reads like a status code \
-                     (STANDARDS 13); describe the problem in words",
+                     (errors-13); describe the problem in words",
                     file.at(t),
                     t.text
                 ));
@@ -626,7 +626,7 @@ fn no_service_side_failure_suggests_the_persons_details_are_wrong() {
                         if matches(&text, &normalize(phrase)) {
                             problems.push(format!(
                                 "{}: \"{}\" says `{}`, but `{kind}` is the service's fault \
-                                 (STANDARDS 17); say the problem is on our side",
+                                 (errors-17); say the problem is on our side",
                                 file.at(t),
                                 t.text,
                                 phrase.trim_matches('*')
@@ -637,7 +637,7 @@ fn no_service_side_failure_suggests_the_persons_details_are_wrong() {
                         if text.contains(words.as_str()) {
                             problems.push(format!(
                                 "{}: \"{}\" repeats the wrong-credentials message (\"{words}\"), \
-                                 but `{kind}` is the service's fault (STANDARDS 17)",
+                                 but `{kind}` is the service's fault (errors-17)",
                                 file.at(t),
                                 t.text
                             ));

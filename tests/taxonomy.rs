@@ -103,7 +103,7 @@ proptest! {
         let _ = parse_retry_after(&value, now);
     }
 
-    /// STANDARDS 4 and 9: length is counted in code points, whatever the characters.
+    /// fields-4 and fields-9: length is counted in code points, whatever the characters.
     #[test]
     fn signup_minimum_counts_code_points(password in "\\PC{1,20}") {
         let errors = validate(Mode::Signup, "a@b.co", &password, 8);
@@ -145,7 +145,7 @@ fn signup_202_means_verify_email_and_reset_202_means_done() {
 
 #[test]
 fn detail_text_never_chooses_the_message() {
-    // STANDARDS 18: a detail that says "wrong password" on a 500 stays a service-side fault.
+    // errors-18: a detail that says "wrong password" on a 500 stays a service-side fault.
     let f = respond(
         Flow::Login,
         500,

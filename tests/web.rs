@@ -1,5 +1,6 @@
 //! Browser tests (wasm-bindgen-test), run in headless Chromium and Firefox by
-//! `scripts/browser-tests.sh` against a reference server on an ephemeral port.
+//! `scripts/browser-tests.sh` against a reference server on an ephemeral port. Ids such as
+//! `errors-15` in messages name requirements in `docs/standards.md`.
 #![cfg(target_arch = "wasm32")]
 
 #[path = "web/support.rs"]
@@ -34,7 +35,7 @@ fn login_form_has_labelled_fields_with_the_standard_attributes() {
     let w = mount(Mode::Login);
     let email = w.input("input[name=email]");
     let password = w.input("input[name=password]");
-    // STANDARDS 1
+    // fields-1
     assert_eq!(email.type_(), "email");
     assert_eq!(
         email.get_attribute("autocomplete").as_deref(),
@@ -43,7 +44,7 @@ fn login_form_has_labelled_fields_with_the_standard_attributes() {
     assert_eq!(email.get_attribute("spellcheck").as_deref(), Some("false"));
     let label = w.get(&format!("label[for='{}']", email.id()));
     assert_eq!(label.text_content().unwrap(), "Email address");
-    // STANDARDS 2
+    // fields-2
     assert_eq!(password.type_(), "password");
     assert_eq!(
         password.get_attribute("autocomplete").as_deref(),
@@ -56,7 +57,7 @@ fn login_form_has_labelled_fields_with_the_standard_attributes() {
     );
     let label = w.get(&format!("label[for='{}']", password.id()));
     assert_eq!(label.text_content().unwrap(), "Password");
-    // STANDARDS 5, 7
+    // fields-5, fields-7
     let toggle = w.get(".aw-password__toggle");
     assert_eq!(toggle.get_attribute("type").as_deref(), Some("button"));
     assert_eq!(toggle.text_content().unwrap(), "Show password");
@@ -98,12 +99,12 @@ async fn wrong_password_shows_invalid_credentials_alert_keeps_email_clears_passw
     assert_eq!(
         w.input("input[name=email]").value(),
         DEMO_EMAIL,
-        "STANDARDS 15: email kept"
+        "errors-15: email kept"
     );
     assert_eq!(
         w.input("input[name=password]").value(),
         "",
-        "STANDARDS 15: password cleared"
+        "errors-15: password cleared"
     );
     w.wait_until("the summary has focus", 2, |_| {
         active().as_ref() == Some(&banner)

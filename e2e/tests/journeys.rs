@@ -1,6 +1,6 @@
 //! End-to-end journeys through the built demo page (`dist/`, served by auth-server) in
 //! headless Chromium and headless Firefox, driven like a person: click, type, Tab, Enter.
-//! Requirement numbers refer to shared/STANDARDS.md.
+//! Requirement ids (`errors-10`, `sessions-20`, …) are those of docs/standards.md.
 //!
 //! Run: `bash scripts/e2e.sh` (builds what is missing), or
 //! `AUTH_WIDGET_E2E=1 cargo test -p auth-widget-e2e`, with `E2E_BROWSERS=chromium` or

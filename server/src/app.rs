@@ -38,7 +38,7 @@ pub const DEMO_PASSWORD: &str = "correct horse battery staple";
 #[openapi(
     info(
         title = "auth-widget reference auth API",
-        description = "The auth API contract of auth-widget (DESIGN.md). Every error is RFC 9457 \
+        description = "The auth API contract of auth-widget (docs/contract.md). Every error is RFC 9457 \
                        application/problem+json with a machine-readable `code`."
     ),
     tags((name = "auth", description = "The contract's endpoints")),

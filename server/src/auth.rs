@@ -53,7 +53,7 @@ pub struct NextStep {
     pub next: &'static str,
 }
 
-/// The session cookie's name (`__Host-` prefix when served over HTTPS, STANDARDS 22).
+/// The session cookie's name (`__Host-` prefix when served over HTTPS, sessions-22).
 pub fn cookie_name(s: &Shared) -> &'static str {
     if s.cfg.https_cookies {
         "__Host-session"
@@ -76,7 +76,7 @@ fn now_i64() -> i64 {
     i64::try_from(now()).unwrap_or(i64::MAX)
 }
 
-/// Creates a session row and a token for it; a new session id every time (STANDARDS 22).
+/// Creates a session row and a token for it; a new session id every time (sessions-22).
 async fn start_session(
     s: &Shared,
     user: &db::User,
@@ -355,7 +355,7 @@ pub async fn logout(State(s): State<Shared>, headers: HeaderMap) -> Result<Respo
 }
 
 /// Ask for a password-reset email. Always 202 for a well-formed request, whether or not the
-/// account exists, and also while the account is locked (STANDARDS 24).
+/// account exists, and also while the account is locked (sessions-24).
 #[utoipa::path(
     post,
     path = "/auth/password-reset",

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-/// Reference auth API for auth-widget (the contract in DESIGN.md).
+/// Reference auth API for auth-widget (the contract in docs/contract.md).
 #[derive(Parser, Debug, Clone)]
 #[command(name = "auth-server", version, about, args_override_self = true)]
 pub struct Cli {

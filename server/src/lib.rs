@@ -1,5 +1,6 @@
 //! auth-server: the reference implementation of auth-widget's auth API contract
-//! (`../shared/DESIGN.md`). `app::start` runs it; the binary adds the CLI and logging.
+//! (`docs/contract.md`). `app::start` runs it; the binary adds the CLI and logging.
+//! Ids such as `sessions-22` in comments name requirements in `docs/standards.md`.
 
 pub mod admin;
 pub mod app;

@@ -43,7 +43,7 @@ pub struct TelemetryReport {
 }
 
 /// Client-side outcomes the widget reports besides `success` and the contract's codes
-/// (DESIGN.md, "The failures the widget distinguishes").
+/// (docs/contract.md, "The failures the widget distinguishes").
 pub const WIDGET_OUTCOMES: [&str; 9] = [
     "success",
     "offline",

@@ -1,4 +1,4 @@
-//! Password hashing (argon2id) and the sign-up password rules (STANDARDS 9).
+//! Password hashing (argon2id) and the sign-up password rules (fields-9).
 
 use std::collections::HashSet;
 use std::sync::{Arc, LazyLock};
@@ -17,7 +17,7 @@ pub struct Hasher {
     slots: Arc<Semaphore>,
     queue_timeout: Duration,
     /// A hash of a random password with the same parameters, verified for unknown emails so
-    /// they take as long as a wrong password (STANDARDS 14).
+    /// they take as long as a wrong password (errors-14).
     dummy_hash: Arc<String>,
 }
 
@@ -109,7 +109,7 @@ pub fn is_common(password: &str) -> bool {
 }
 
 /// Sign-up password rules: length in code points, common list, no email local part.
-/// No composition rules (NIST 800-63B, STANDARDS 9).
+/// No composition rules (NIST 800-63B, fields-9).
 pub fn check_new_password(password: &str, email: &str, min: u32, max: u32) -> Vec<FieldError> {
     let len = password.chars().count();
     if len < min as usize {
@@ -142,7 +142,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn standards_9_length_counts_code_points_not_bytes() {
+    fn fields_9_length_counts_code_points_not_bytes() {
         // 8 code points, 32 bytes: long enough.
         assert!(check_new_password("🐢🐢🐢🐢🐢🐢🐢🐢", "a@b.c", 8, 1024).is_empty());
         // 7 code points, 28 bytes: too short, and the rule says how many are needed.
@@ -152,12 +152,12 @@ mod tests {
     }
 
     #[test]
-    fn standards_9_no_composition_rules() {
+    fn fields_9_no_composition_rules() {
         assert!(check_new_password("lowercase only words here", "x@y.z", 8, 1024).is_empty());
     }
 
     #[test]
-    fn standards_9_common_and_contains_email() {
+    fn fields_9_common_and_contains_email() {
         assert_eq!(
             check_new_password("password123", "x@y.z", 8, 1024)[0].code,
             "common"
@@ -174,7 +174,7 @@ mod tests {
     }
 
     #[test]
-    fn standards_9_at_least_64_allowed() {
+    fn fields_9_at_least_64_allowed() {
         let long: String = "ab cd ".repeat(20).chars().take(128).collect();
         assert!(check_new_password(&long, "x@y.z", 8, 1024).is_empty());
         let errs = check_new_password(&"a".repeat(1025), "x@y.z", 8, 1024);

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// Machine-readable error codes. The first twelve are the contract in DESIGN.md; the rest
+/// Machine-readable error codes. The first twelve are the contract in docs/contract.md; the rest
 /// answer requests that no conforming client sends (bad JSON, wrong route, ...).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Code {
@@ -31,7 +31,7 @@ pub enum Code {
     FaultsDisabled,
 }
 
-/// The contract's codes, in DESIGN.md order.
+/// The contract's codes, in the order of docs/contract.md.
 pub const CONTRACT_CODES: [Code; 12] = [
     Code::InvalidCredentials,
     Code::AccountLocked,

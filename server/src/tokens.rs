@@ -1,4 +1,4 @@
-//! Session tokens: HS256 JWTs with `kid` key rotation and strict validation (STANDARDS 23).
+//! Session tokens: HS256 JWTs with `kid` key rotation and strict validation (sessions-23).
 
 use std::collections::HashMap;
 use std::sync::RwLock;

@@ -1,5 +1,5 @@
 //! Abuse limits: per-client rate limit, per-account lockout, load shedding, and timing that does
-//! not reveal whether an account exists (STANDARDS 14, 16, 24).
+//! not reveal whether an account exists (errors-14, errors-16, sessions-24).
 
 mod common;
 
@@ -17,7 +17,7 @@ async fn lock_demo_account(s: &Server) {
 }
 
 #[tokio::test]
-async fn standards_16_rate_limited_is_429_with_retry_after() {
+async fn errors_16_rate_limited_is_429_with_retry_after() {
     let s = server(&["--rate-limit-per-minute", "5"]).await;
     for _ in 0..5 {
         let a = s.login("nobody@example.com", "whatever pass").await;
@@ -46,7 +46,7 @@ async fn default_rate_limit_lets_a_browser_test_suite_through() {
 }
 
 #[tokio::test]
-async fn standards_24_no_lockout_before_the_tenth_failure() {
+async fn sessions_24_no_lockout_before_the_tenth_failure() {
     let s = server(&[]).await;
     for i in 1..=9 {
         s.login(DEMO_EMAIL, &format!("wrong password {i}"))
@@ -68,7 +68,7 @@ async fn standards_24_no_lockout_before_the_tenth_failure() {
 }
 
 #[tokio::test]
-async fn standards_24_locked_after_ten_consecutive_failures_with_retry_after() {
+async fn sessions_24_locked_after_ten_consecutive_failures_with_retry_after() {
     let s = server(&["--lockout-secs", "120"]).await;
     for i in 1..=10 {
         let a = s.login(DEMO_EMAIL, &format!("wrong password {i}")).await;
@@ -87,7 +87,7 @@ async fn standards_24_locked_after_ten_consecutive_failures_with_retry_after() {
 }
 
 #[tokio::test]
-async fn standards_24_password_reset_is_accepted_while_locked() {
+async fn sessions_24_password_reset_is_accepted_while_locked() {
     let s = server(&[]).await;
     lock_demo_account(&s).await;
     let r = s

@@ -1,5 +1,5 @@
 //! Fault injection (`--faults`, `PUT /_admin/faults`): each fault's exact effect, and one test
-//! per contract code through `code:<code>` (STANDARDS 16, 17).
+//! per contract code through `code:<code>` (errors-16, errors-17).
 
 mod common;
 

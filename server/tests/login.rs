@@ -1,4 +1,4 @@
-//! Login, session and logout over real HTTP (DESIGN.md contract; STANDARDS 14, 22).
+//! Login, session and logout over real HTTP (docs/contract.md; errors-14, sessions-22).
 
 mod common;
 
@@ -24,7 +24,7 @@ async fn login_success_sets_session_cookie_and_session_answers_the_user() {
 }
 
 #[tokio::test]
-async fn standards_22_cookie_is_httponly_samesite_lax_path_root() {
+async fn sessions_22_cookie_is_httponly_samesite_lax_path_root() {
     let s = server(&[]).await;
     let cookie = s.login(DEMO_EMAIL, DEMO_PASSWORD).await.set_cookie();
     assert!(cookie.starts_with("session="), "{cookie}");
@@ -38,7 +38,7 @@ async fn standards_22_cookie_is_httponly_samesite_lax_path_root() {
 }
 
 #[tokio::test]
-async fn standards_22_https_cookies_are_secure_with_host_prefix() {
+async fn sessions_22_https_cookies_are_secure_with_host_prefix() {
     let s = server(&["--https-cookies"]).await;
     let a = s.login(DEMO_EMAIL, DEMO_PASSWORD).await;
     let cookie = a.set_cookie();
@@ -63,7 +63,7 @@ async fn standards_22_https_cookies_are_secure_with_host_prefix() {
 }
 
 #[tokio::test]
-async fn standards_22_new_session_id_at_every_login() {
+async fn sessions_22_new_session_id_at_every_login() {
     let s = server(&[]).await;
     let t1 = s.demo_token().await;
     let t2 = s.demo_token().await;
@@ -87,7 +87,7 @@ async fn wrong_password_is_401_invalid_credentials() {
 }
 
 #[tokio::test]
-async fn standards_14_unknown_email_and_wrong_password_look_identical() {
+async fn errors_14_unknown_email_and_wrong_password_look_identical() {
     let s = server(&[]).await;
     let wrong = s.login(DEMO_EMAIL, "not the password").await;
     let unknown = s.login("nobody@example.com", "not the password").await;

@@ -1,4 +1,4 @@
-//! Sign-up and the password rules (DESIGN.md contract; STANDARDS 4, 9).
+//! Sign-up and the password rules (docs/contract.md; fields-4, fields-9).
 
 mod common;
 
@@ -105,7 +105,7 @@ fn only_error(a: &Answer) -> serde_json::Value {
 }
 
 #[tokio::test]
-async fn standards_9_too_short_states_the_minimum() {
+async fn fields_9_too_short_states_the_minimum() {
     let s = server(&[]).await;
     let e = only_error(&s.signup("new@example.com", "short").await);
     assert_eq!(
@@ -115,7 +115,7 @@ async fn standards_9_too_short_states_the_minimum() {
 }
 
 #[tokio::test]
-async fn standards_9_minimum_is_configurable() {
+async fn fields_9_minimum_is_configurable() {
     let s = server(&["--password-min-length", "12"]).await;
     let e = only_error(&s.signup("new@example.com", "elevenchars").await);
     assert_eq!(
@@ -129,7 +129,7 @@ async fn standards_9_minimum_is_configurable() {
 }
 
 #[tokio::test]
-async fn standards_9_length_is_counted_in_code_points() {
+async fn fields_9_length_is_counted_in_code_points() {
     let s = server(&[]).await;
     // Seven emoji: 28 bytes in UTF-8 but 7 code points, so too short.
     let e = only_error(&s.signup("a@example.com", "🔑🔑🔑🔑🔑🔑🔑").await);
@@ -142,7 +142,7 @@ async fn standards_9_length_is_counted_in_code_points() {
 }
 
 #[tokio::test]
-async fn standards_9_long_passwords_allowed_and_maximum_reported() {
+async fn fields_9_long_passwords_allowed_and_maximum_reported() {
     let s = server(&[]).await;
     let long: String = "correct horse ".repeat(10).chars().take(128).collect();
     assert_eq!(s.signup("long@example.com", &long).await.status, 201);
@@ -154,7 +154,7 @@ async fn standards_9_long_passwords_allowed_and_maximum_reported() {
 }
 
 #[tokio::test]
-async fn standards_9_common_password_refused_with_reason() {
+async fn fields_9_common_password_refused_with_reason() {
     let s = server(&[]).await;
     for pw in ["password", "12345678", "iloveyou", "Sunshine1"] {
         let a = s.signup("new@example.com", pw).await;
@@ -167,14 +167,14 @@ async fn standards_9_common_password_refused_with_reason() {
 }
 
 #[tokio::test]
-async fn standards_9_password_containing_email_local_part_refused() {
+async fn fields_9_password_containing_email_local_part_refused() {
     let s = server(&[]).await;
     let e = only_error(&s.signup("rosalind@example.com", "my-ROSALIND-secret").await);
     assert_eq!(e, json!({"field": "password", "code": "contains_email"}));
 }
 
 #[tokio::test]
-async fn standards_4_password_bytes_are_kept_exactly() {
+async fn fields_4_password_bytes_are_kept_exactly() {
     let s = server(&[]).await;
     // Leading/trailing spaces, emoji and non-ASCII text are part of the password.
     let pw = "  ünïcødé 🐢 pass  ";

@@ -1,4 +1,4 @@
-//! STANDARDS 14 timing: in its own test binary so no other test competes for the CPU while it
+//! errors-14 timing: in its own test binary so no other test competes for the CPU while it
 //! measures.
 
 mod common;
@@ -12,11 +12,11 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// STANDARDS 14: unknown email and wrong password take similar time (the server verifies a
+/// errors-14: unknown email and wrong password take similar time (the server verifies a
 /// dummy hash for unknown emails). Argon2 is made slow enough here (well over 50 ms) that
 /// skipping the dummy verification would fail this test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn standards_14_unknown_email_timing_matches_wrong_password() {
+async fn errors_14_unknown_email_timing_matches_wrong_password() {
     let s = server(&[
         "--argon2-m-cost",
         "32768",

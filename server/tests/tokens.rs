@@ -1,4 +1,4 @@
-//! Token validation, the tests the incident lacked (STANDARDS 23; ASVS 9.1, 9.2; RFC 7519).
+//! Token validation, the tests the incident lacked (sessions-23; ASVS 9.1, 9.2; RFC 7519).
 //! Each test forges a token from a real session and asserts the exact outcome.
 
 mod common;
@@ -62,7 +62,7 @@ async fn setup() -> (Server, Value) {
 }
 
 #[tokio::test]
-async fn standards_23_control_a_resigned_unchanged_token_is_accepted() {
+async fn sessions_23_control_a_resigned_unchanged_token_is_accepted() {
     // Proves the forging helpers produce tokens the server accepts, so the refusals below are
     // caused by the one thing each test changes.
     let (s, claims) = setup().await;
@@ -73,7 +73,7 @@ async fn standards_23_control_a_resigned_unchanged_token_is_accepted() {
 }
 
 #[tokio::test]
-async fn standards_23_wrong_algorithm_is_refused() {
+async fn sessions_23_wrong_algorithm_is_refused() {
     let (s, claims) = setup().await;
     for alg in [Algorithm::HS384, Algorithm::HS512] {
         let token = sign(alg, Some(TEST_KID), &claims, TEST_SECRET);
@@ -84,7 +84,7 @@ async fn standards_23_wrong_algorithm_is_refused() {
 }
 
 #[tokio::test]
-async fn standards_23_alg_none_is_refused() {
+async fn sessions_23_alg_none_is_refused() {
     let (s, claims) = setup().await;
     let header = b64(json!({"alg": "none", "typ": "JWT", "kid": TEST_KID})
         .to_string()
@@ -101,7 +101,7 @@ async fn standards_23_alg_none_is_refused() {
 }
 
 #[tokio::test]
-async fn standards_23_wrong_audience_is_refused() {
+async fn sessions_23_wrong_audience_is_refused() {
     let (s, mut claims) = setup().await;
     claims["aud"] = json!("some-other-app");
     s.session_with_cookie(&sign_test(&claims))
@@ -114,7 +114,7 @@ async fn standards_23_wrong_audience_is_refused() {
 }
 
 #[tokio::test]
-async fn standards_23_wrong_issuer_is_refused() {
+async fn sessions_23_wrong_issuer_is_refused() {
     let (s, mut claims) = setup().await;
     claims["iss"] = json!("https://evil.example");
     s.session_with_cookie(&sign_test(&claims))
@@ -127,7 +127,7 @@ async fn standards_23_wrong_issuer_is_refused() {
 }
 
 #[tokio::test]
-async fn standards_23_expired_beyond_leeway_is_session_expired() {
+async fn sessions_23_expired_beyond_leeway_is_session_expired() {
     let (s, mut claims) = setup().await;
     claims["iat"] = json!(now() - 7200);
     claims["nbf"] = json!(now() - 7200);
@@ -138,7 +138,7 @@ async fn standards_23_expired_beyond_leeway_is_session_expired() {
 }
 
 #[tokio::test]
-async fn standards_23_expired_within_leeway_is_accepted() {
+async fn sessions_23_expired_within_leeway_is_accepted() {
     let (s, mut claims) = setup().await;
     claims["exp"] = json!(now() - 10); // 10 s ago, leeway 30 s
     let a = s.session_with_cookie(&sign_test(&claims)).await;
@@ -146,7 +146,7 @@ async fn standards_23_expired_within_leeway_is_accepted() {
 }
 
 #[tokio::test]
-async fn standards_23_missing_exp_is_refused() {
+async fn sessions_23_missing_exp_is_refused() {
     let (s, mut claims) = setup().await;
     claims.as_object_mut().unwrap().remove("exp");
     s.session_with_cookie(&sign_test(&claims))
@@ -155,7 +155,7 @@ async fn standards_23_missing_exp_is_refused() {
 }
 
 #[tokio::test]
-async fn standards_23_nbf_in_future_within_leeway_is_accepted() {
+async fn sessions_23_nbf_in_future_within_leeway_is_accepted() {
     let (s, mut claims) = setup().await;
     claims["nbf"] = json!(now() + 10);
     let a = s.session_with_cookie(&sign_test(&claims)).await;
@@ -163,7 +163,7 @@ async fn standards_23_nbf_in_future_within_leeway_is_accepted() {
 }
 
 #[tokio::test]
-async fn standards_23_nbf_in_future_beyond_leeway_is_refused() {
+async fn sessions_23_nbf_in_future_beyond_leeway_is_refused() {
     let (s, mut claims) = setup().await;
     claims["nbf"] = json!(now() + 120);
     s.session_with_cookie(&sign_test(&claims))
@@ -172,7 +172,7 @@ async fn standards_23_nbf_in_future_beyond_leeway_is_refused() {
 }
 
 #[tokio::test]
-async fn standards_23_iat_in_future_beyond_leeway_is_refused() {
+async fn sessions_23_iat_in_future_beyond_leeway_is_refused() {
     let (s, mut claims) = setup().await;
     claims["iat"] = json!(now() + 120);
     s.session_with_cookie(&sign_test(&claims))
@@ -181,7 +181,7 @@ async fn standards_23_iat_in_future_beyond_leeway_is_refused() {
 }
 
 #[tokio::test]
-async fn standards_23_unknown_kid_is_refused() {
+async fn sessions_23_unknown_kid_is_refused() {
     let (s, claims) = setup().await;
     let token = sign(Algorithm::HS256, Some("no-such-key"), &claims, TEST_SECRET);
     s.session_with_cookie(&token)
@@ -194,7 +194,7 @@ async fn standards_23_unknown_kid_is_refused() {
 }
 
 #[tokio::test]
-async fn standards_23_tampered_signature_and_payload_are_refused() {
+async fn sessions_23_tampered_signature_and_payload_are_refused() {
     let (s, claims) = setup().await;
     let token = sign_test(&claims);
     let (rest, sig) = token.rsplit_once('.').unwrap();
@@ -231,7 +231,7 @@ async fn standards_23_tampered_signature_and_payload_are_refused() {
 }
 
 #[tokio::test]
-async fn standards_23_subject_not_matching_the_session_is_refused() {
+async fn sessions_23_subject_not_matching_the_session_is_refused() {
     let (s, mut claims) = setup().await;
     claims["sub"] = json!("another-user-id");
     s.session_with_cookie(&sign_test(&claims))
@@ -240,7 +240,7 @@ async fn standards_23_subject_not_matching_the_session_is_refused() {
 }
 
 #[tokio::test]
-async fn standards_23_revoked_session_is_refused() {
+async fn sessions_23_revoked_session_is_refused() {
     let (s, _) = setup().await;
     let token = s.demo_token().await;
     assert_eq!(s.session_with_cookie(&token).await.status, 200);
@@ -262,7 +262,7 @@ async fn standards_23_revoked_session_is_refused() {
 }
 
 #[tokio::test]
-async fn standards_23_rotated_key_still_verifies_its_tokens() {
+async fn sessions_23_rotated_key_still_verifies_its_tokens() {
     let (s, _) = setup().await;
     let old = s.demo_token().await;
     let rotated = s.send(s.http.post(s.url("/_admin/keys/rotate"))).await;
@@ -280,7 +280,7 @@ async fn standards_23_rotated_key_still_verifies_its_tokens() {
 }
 
 #[tokio::test]
-async fn standards_23_verify_only_key_from_cli_verifies_but_does_not_sign() {
+async fn sessions_23_verify_only_key_from_cli_verifies_but_does_not_sign() {
     let old_key = "old-key=an-old-secret-that-is-also-32-bytes-long";
     let s = server(&["--jwt-key", old_key]).await;
     // Only the first --jwt-key signs.
@@ -302,7 +302,7 @@ async fn standards_23_verify_only_key_from_cli_verifies_but_does_not_sign() {
 }
 
 #[tokio::test]
-async fn standards_23_server_side_session_expiry_is_session_expired() {
+async fn sessions_23_server_side_session_expiry_is_session_expired() {
     // Session lifetime 1 s, leeway 0: the token and the session row both expire.
     let s = server(&["--session-ttl-secs", "1", "--jwt-leeway-secs", "0"]).await;
     let token = s.demo_token().await;

@@ -1,4 +1,4 @@
-//! The banner: a failure (as the error summary, STANDARDS 10) or a success/progress status.
+//! The banner: a failure (as the error summary, errors-10) or a success/progress status.
 
 use super::i18n::I18n;
 use super::reactive::{flag, shown_when, text};
@@ -118,7 +118,7 @@ pub fn FailureBanner(
     }
 }
 
-/// A success or confirmation message (`role=status`; focus does not move, STANDARDS 12).
+/// A success or confirmation message (`role=status`; focus does not move, errors-12).
 #[component]
 pub fn SuccessBanner(
     /// `success.<kind>` copy.

@@ -1,4 +1,4 @@
-//! Labelled email and password fields (STANDARDS 1-8, 11).
+//! Labelled email and password fields (fields-1 to fields-8, errors-11).
 
 use super::banner::field_message;
 use super::i18n::I18n;
@@ -7,7 +7,7 @@ use crate::taxonomy::FieldError;
 use crate::validate::Mode;
 use leptos::prelude::*;
 
-/// The field error line: visually hidden "Error:" then the message (STANDARDS 11).
+/// The field error line: visually hidden "Error:" then the message (errors-11).
 #[component]
 fn FieldErrorText(
     id: String,

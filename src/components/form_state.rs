@@ -79,11 +79,11 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     let banner: NodeRef<html::Div> = NodeRef::new();
     let countdown_timer: StoredValue<Option<IntervalHandle>> = StoredValue::new(None);
     // The last request, kept in memory only so "Try again" can resend it after a fault that
-    // is not the person's (the field itself is cleared, STANDARDS 15). Dropped on success,
+    // is not the person's (the field itself is cleared, errors-15). Dropped on success,
     // on a credentials failure, on a mode switch and when the widget is disposed.
     let last_request: StoredValue<Option<(Flow, String, Option<String>)>> = StoredValue::new(None);
     // The bearer token of the session this widget signed in, if the server gave one: memory
-    // only (STANDARDS 21), for signing out; the cookie session needs nothing kept.
+    // only (sessions-21), for signing out; the cookie session needs nothing kept.
     let session_token: StoredValue<Option<String>> = StoredValue::new(None);
 
     let stop_countdown = move || {
@@ -113,7 +113,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         );
         countdown_timer.set_value(handle.ok());
     };
-    // Moves focus to the banner when its guidance says so (STANDARDS 10, 12).
+    // Moves focus to the banner when its guidance says so (errors-10, errors-12).
     let focus_banner = move |focus: Focus| {
         if focus != Focus::Summary {
             return;
@@ -134,7 +134,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
             start_countdown(secs);
         }
         if matches!(flow, Flow::Login | Flow::Signup | Flow::Session) {
-            password.set(String::new()); // STANDARDS 15: keep the email, clear the password
+            password.set(String::new()); // errors-15: keep the email, clear the password
         }
         sink.failure(flow, &failure);
         let focus = g.focus;
@@ -232,7 +232,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
             if pending.get_untracked() || remaining.get_untracked() > 0 {
                 return; // double-submit protection: one request at a time
             }
-            show_password.set(false); // STANDARDS 5: type=password again on submit
+            show_password.set(false); // fields-5: type=password again on submit
             let m = mode.get_untracked();
             let address = email.get_untracked();
             let errors = validate(m, &address, &password.get_untracked(), min_password);

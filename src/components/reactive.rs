@@ -3,7 +3,7 @@
 //! Every `move || …` closure in a `view!` is its own type, and the renderer's generic code
 //! (build, rebuild, drop of its state) is compiled again for each one. The widget routes all
 //! its dynamic text, attributes and sub-views through the few types here instead, so that code
-//! exists once in the WebAssembly (issue 7: size). They behave exactly like the closures.
+//! exists once in the WebAssembly (to keep the WebAssembly small, docs/performance.md). They behave exactly like the closures.
 
 use super::i18n::I18n;
 use leptos::prelude::*;

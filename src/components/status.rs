@@ -12,7 +12,7 @@ pub const STATES: [&str; 3] = ["degraded", "outage", "maintenance"];
 #[derive(Clone, Debug, PartialEq)]
 struct ServiceStatus {
     state: &'static str,
-    /// The operator's message: rendered as text, never HTML (STANDARDS 19).
+    /// The operator's message: rendered as text, never HTML (errors-19).
     message: Option<String>,
 }
 

@@ -116,7 +116,7 @@ pub async fn run_fixture(index: usize) {
             f.name
         );
     }
-    // STANDARDS 15: email kept, password cleared.
+    // errors-15: email kept, password cleared.
     assert_eq!(
         w.input("input[name=email]").value(),
         email,
@@ -156,7 +156,7 @@ pub async fn run_fixture(index: usize) {
         );
         assert!(
             submit.disabled(),
-            "{}: STANDARDS 16 submit disabled while waiting",
+            "{}: errors-16 submit disabled while waiting",
             f.name
         );
         w.wait_until("the countdown reaches zero", secs + 3, |w| {

@@ -20,7 +20,7 @@ async fn empty_submit_shows_a_focused_summary_linking_to_each_field_and_sends_no
     let w = mount(Mode::Login);
     w.click("button[type=submit]");
     let summary = w.wait_for("[data-failure=validation_failed]").await;
-    w.wait_until("the summary has focus (STANDARDS 10)", 2, |_| {
+    w.wait_until("the summary has focus (errors-10)", 2, |_| {
         active().as_ref() == Some(&summary)
     })
     .await;
@@ -31,7 +31,7 @@ async fn empty_submit_shows_a_focused_summary_linking_to_each_field_and_sends_no
             .query_selector(&format!("a[href='#{}']", input.id()))
             .unwrap();
         assert!(link.is_some(), "summary links to the {field} field");
-        // STANDARDS 11
+        // errors-11
         assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
         let described = input
             .get_attribute("aria-describedby")
@@ -99,7 +99,7 @@ async fn show_password_toggles_type_and_name_and_submit_hides_it_again() {
     assert_eq!(toggle.text_content().unwrap(), "Hide password");
     w.type_into("input[name=email]", "");
     w.click("button[type=submit]");
-    w.wait_until("submit hides the password (STANDARDS 5)", 2, |_| {
+    w.wait_until("submit hides the password (fields-5)", 2, |_| {
         password.type_() == "password"
     })
     .await;
@@ -125,7 +125,7 @@ async fn caps_lock_shows_a_hint_linked_to_the_password_field() {
         .unwrap_or_default();
     assert!(
         described.split(' ').any(|id| id == hint.id()),
-        "STANDARDS 8: the hint is announced"
+        "fields-8: the hint is announced"
     );
     init.set_modifier_caps_lock(false);
     password
@@ -147,7 +147,7 @@ async fn service_status_is_shown_before_any_attempt_and_its_message_is_text() {
     assert!(banner.closest("[role=status]").unwrap().is_some());
     assert!(
         banner.text_content().unwrap().contains(payload),
-        "STANDARDS 19: rendered as text"
+        "errors-19: rendered as text"
     );
     assert!(
         w.find("#xss-probe").is_none() && w.find("img").is_none(),
@@ -190,7 +190,7 @@ async fn short_signup_password_is_caught_before_sending_and_states_the_minimum()
     let summary = w.wait_for("[data-failure=validation_failed]").await;
     assert!(
         summary.text_content().unwrap().contains('8'),
-        "STANDARDS 9: the message states the number"
+        "fields-9: the message states the number"
     );
 }
 
@@ -219,7 +219,7 @@ async fn timeout_offers_retry_which_sends_again_and_succeeds() {
     w.click("button[type=submit]");
     w.wait_for("[data-failure=timeout]").await;
     set_fault(None, None).await;
-    // The field was cleared (STANDARDS 15), but "Try again" resends the same request.
+    // The field was cleared (errors-15), but "Try again" resends the same request.
     assert_eq!(w.input("input[name=password]").value(), "");
     w.click("[data-failure=timeout] [data-action=retry]");
     w.wait_for("[data-outcome=login]").await;

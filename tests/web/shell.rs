@@ -99,7 +99,7 @@ fn the_shell_draws_a_usable_labelled_first_screen_from_the_locale_files() {
     assert_eq!(
         s.get("form").get_attribute("method").as_deref(),
         Some("post"),
-        "STANDARDS 20: never a GET"
+        "sessions-20: never a GET"
     );
     assert_eq!(
         s.text("button[type=submit]"),

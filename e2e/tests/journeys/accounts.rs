@@ -9,9 +9,9 @@ use std::sync::Arc;
 const EMAIL: &str = "input[name=email]";
 const PASSWORD: &str = "input[name=password]";
 
-/// Sign-up announces success only after the session check (the incident in DESIGN.md), the
+/// Sign-up announces success only after the session check (the incident: login answered 200 while the session behind it did not work), the
 /// cookie is HttpOnly + SameSite=Lax and a new session id comes with every login
-/// (STANDARDS 12, 22). The demo page has no sign-out control: logging out goes through the
+/// (errors-12, sessions-22). The demo page has no sign-out control: logging out goes through the
 /// API from the page, as a host app would.
 pub async fn sign_up_verifies_the_session_then_log_out_and_log_in_again(cx: Arc<Ctx>) {
     let email = cx.unique_email("signup");
@@ -50,7 +50,7 @@ pub async fn sign_up_verifies_the_session_then_log_out_and_log_in_again(cx: Arc<
     );
     assert!(
         !cx.focused("[data-outcome]").await,
-        "success must not take focus (STANDARDS 12)"
+        "success must not take focus (errors-12)"
     );
     cx.audit("signed up").await;
 
@@ -62,11 +62,11 @@ pub async fn sign_up_verifies_the_session_then_log_out_and_log_in_again(cx: Arc<
         .iter()
         .find(|c| c.name().ends_with("session"))
         .expect("a session cookie after sign-up");
-    assert_eq!(session.http_only(), Some(true), "STANDARDS 22: HttpOnly");
+    assert_eq!(session.http_only(), Some(true), "sessions-22: HttpOnly");
     assert_eq!(
         format!("{:?}", session.same_site()),
         "Some(Lax)",
-        "STANDARDS 22: SameSite=Lax"
+        "sessions-22: SameSite=Lax"
     );
     let first_token = session.value().to_string();
     cx.finish(&[password]).await;
@@ -94,13 +94,13 @@ pub async fn sign_up_verifies_the_session_then_log_out_and_log_in_again(cx: Arc<
     let token = cx.session_token().await.expect("a session after login");
     assert_ne!(
         token, first_token,
-        "STANDARDS 22: a new session id at every login"
+        "sessions-22: a new session id at every login"
     );
     cx.audit("signed in").await;
     cx.finish(&[password, &first_token]).await;
 }
 
-/// STANDARDS 10, 14, 15: the summary takes focus, the email stays, the password goes.
+/// errors-10, errors-14, errors-15: the summary takes focus, the email stays, the password goes.
 pub async fn wrong_password_keeps_the_email_clears_the_password_and_focuses_the_summary(
     cx: Arc<Ctx>,
 ) {
@@ -116,12 +116,12 @@ pub async fn wrong_password_keeps_the_email_clears_the_password_and_focuses_the_
     assert_eq!(
         cx.prop(EMAIL, "value").await,
         json!(DEMO_EMAIL),
-        "STANDARDS 15: email kept"
+        "errors-15: email kept"
     );
     assert_eq!(
         cx.prop(PASSWORD, "value").await,
         json!(""),
-        "STANDARDS 15: password cleared"
+        "errors-15: password cleared"
     );
     assert!(
         cx.exists("[data-failure] [data-action=reset_password]")
@@ -131,7 +131,7 @@ pub async fn wrong_password_keeps_the_email_clears_the_password_and_focuses_the_
     cx.finish(&[wrong]).await;
 }
 
-/// STANDARDS 14: an unknown email gets the very same banner as a wrong password.
+/// errors-14: an unknown email gets the very same banner as a wrong password.
 pub async fn unknown_email_looks_exactly_like_a_wrong_password(cx: Arc<Ctx>) {
     let mut banners = Vec::new();
     for email in [DEMO_EMAIL, "nobody-here@example.com"] {
@@ -154,7 +154,7 @@ pub async fn unknown_email_looks_exactly_like_a_wrong_password(cx: Arc<Ctx>) {
     cx.finish(&["a guess that is wrong"]).await;
 }
 
-/// STANDARDS 24: no lock before the 10th failure; once locked the enumeration-safe widget
+/// sessions-24: no lock before the 10th failure; once locked the enumeration-safe widget
 /// still says "does not match" (data-failure=account_locked) and reset still works.
 pub async fn lockout_after_ten_failures_shows_the_wrong_details_words_and_reset_still_works(
     cx: Arc<Ctx>,

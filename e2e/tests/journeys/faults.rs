@@ -1,5 +1,5 @@
 //! Every fault the reference server can inject, and the token-validation incident: the
-//! banner says whose problem it is and takes focus (STANDARDS 10, 13, 16, 17).
+//! banner says whose problem it is and takes focus (errors-10, errors-13, errors-16, errors-17).
 
 use crate::support::checks::Expect;
 use crate::support::page::Ctx;
@@ -161,7 +161,7 @@ pub async fn every_injected_fault_shows_its_own_banner_and_focuses_the_summary(c
             assert_eq!(
                 cx.prop("button[type=submit]", "disabled").await,
                 json!(true),
-                "STANDARDS 16"
+                "errors-16"
             );
         }
         if r.reference {
@@ -173,7 +173,7 @@ pub async fn every_injected_fault_shows_its_own_banner_and_focuses_the_summary(c
 }
 
 /// The incident: login answers 200 but the token fails validation. The person reads that the
-/// problem is on the service's side, with a reference, never "does not match" (STANDARDS 17).
+/// problem is on the service's side, with a reference, never "does not match" (errors-17).
 pub async fn session_invalid_incident_blames_the_service_and_never_the_password(cx: Arc<Ctx>) {
     cx.server.fault(Some("session_invalid"), None).await;
     cx.open(&cx.server).await;

@@ -1,6 +1,6 @@
 //! The gallery (`/gallery.html`, the demo page copied by `make build-demo`): every state in
 //! every locale × theme, with live copy from the locale files, and a screenshot per theme for
-//! the test output (issue 8).
+//! the test output, so copy reviewers can see every state without running the demo.
 
 use crate::support::browser::full_page_png;
 use crate::support::page::Ctx;

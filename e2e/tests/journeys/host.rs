@@ -1,4 +1,4 @@
-//! A plain HTML host page on another origin than the API (issue 5): `examples/host/`, served
+//! A plain HTML host page on another origin than the API: `examples/host/`, served
 //! by a second server, embeds `<auth-widget>` from the API server's `/embed/`, and signs in
 //! through CORS with credentials (`--allow-origin`), under the page's strict CSP.
 
@@ -221,7 +221,7 @@ fn dist_without_embed_wasm(dir: &std::path::Path) {
 
 /// The embed's `.wasm` is missing. The host page still shows the form at once; when the rest
 /// cannot load, it says so in the person's words with a next step (reload), and a person who
-/// types and presses Enter sends nothing and puts nothing in a URL (STANDARDS 20).
+/// types and presses Enter sends nothing and puts nothing in a URL (sessions-20).
 pub async fn the_embed_shows_its_form_at_once_and_says_so_when_the_webassembly_cannot_load(
     cx: Arc<Ctx>,
 ) {

@@ -1,4 +1,4 @@
-//! The login journey with the keyboard alone: Tab, typing, Space and Enter (STANDARDS 5, 6).
+//! The login journey with the keyboard alone: Tab, typing, Space and Enter (fields-5, fields-6).
 
 use crate::support::page::Ctx;
 use crate::support::server::{DEMO_EMAIL, DEMO_PASSWORD};
@@ -19,7 +19,7 @@ pub async fn keyboard_only_login_follows_the_standard_tab_order_and_the_toggle_w
     cx: Arc<Ctx>,
 ) {
     cx.open(&cx.server).await;
-    // STANDARDS 6: email → password → show toggle → submit.
+    // fields-6: email → password → show toggle → submit.
     cx.keys(&tab()).await;
     cx.expect_focus("the email field", EMAIL).await;
     cx.keys(DEMO_EMAIL).await;
@@ -35,7 +35,7 @@ pub async fn keyboard_only_login_follows_the_standard_tab_order_and_the_toggle_w
     );
     assert_eq!(cx.text(TOGGLE).await, cx.copy.t("form.show_password", &[]));
 
-    // STANDARDS 5: the toggle works by Space and by Enter, and its name follows.
+    // fields-5: the toggle works by Space and by Enter, and its name follows.
     cx.keys(" ").await;
     cx.wait(
         "password shown",
@@ -71,7 +71,7 @@ pub async fn keyboard_only_login_follows_the_standard_tab_order_and_the_toggle_w
     cx.keys(&tab()).await;
     cx.expect_focus("the submit button", SUBMIT).await;
     cx.keys(&Key::Enter.to_string()).await;
-    // STANDARDS 5: the field is type=password again on submit.
+    // fields-5: the field is type=password again on submit.
     assert_eq!(
         cx.prop(PASSWORD, "type").await,
         json!("password"),

@@ -1,4 +1,4 @@
-//! Credentials only ever travel in a POST body (STANDARDS 20).
+//! Credentials only ever travel in a POST body (sessions-20).
 
 use crate::support::page::Ctx;
 use crate::support::procs::{RemoveOnDrop, artifacts};
@@ -57,7 +57,7 @@ pub async fn a_native_submit_posts_and_never_puts_the_password_in_a_url(cx: Arc<
     assert_eq!(
         cx.prop("form", "method").await,
         json!("post"),
-        "STANDARDS 20: method=post"
+        "sessions-20: method=post"
     );
     cx.log_in_without_submitting(DEMO_EMAIL, DEMO_PASSWORD)
         .await;

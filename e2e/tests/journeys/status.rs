@@ -1,5 +1,5 @@
 //! The service's own status, shown before anyone tries, and server-supplied strings rendered
-//! as text (STANDARDS 12, 19).
+//! as text (errors-12, errors-19).
 
 use crate::support::page::Ctx;
 use serde_json::json;
@@ -31,7 +31,7 @@ pub async fn known_incidents_are_shown_before_anyone_tries(cx: Arc<Ctx>) {
         assert!(!cx.exists("[data-failure]").await, "nothing was tried yet");
         assert!(
             cx.focused("body").await,
-            "a status message does not take focus (STANDARDS 12)"
+            "a status message does not take focus (errors-12)"
         );
         cx.audit(&format!("status {state}")).await;
     }

@@ -1,5 +1,5 @@
 //! Waiting and recovering: the limiter's countdown, a time-out, "Try again", and a server
-//! that goes away mid-journey (STANDARDS 10, 16, 17).
+//! that goes away mid-journey (errors-10, errors-16, errors-17).
 
 use crate::support::checks::Expect;
 use crate::support::page::Ctx;
@@ -11,7 +11,7 @@ use std::time::Duration;
 const EMAIL: &str = "input[name=email]";
 const PASSWORD: &str = "input[name=password]";
 
-/// STANDARDS 16: a real 429 from the limiter, a live countdown to zero, submit disabled until
+/// errors-16: a real 429 from the limiter, a live countdown to zero, submit disabled until
 /// then, and the next submit reaches the server. A server of its own, 20 requests a minute.
 pub async fn rate_limit_counts_down_to_zero_then_submit_works_again(cx: Arc<Ctx>) {
     let server = Server::start(

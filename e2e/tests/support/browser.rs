@@ -50,7 +50,7 @@ fn geckodriver() -> String {
     }
 }
 
-/// The same switches as the wasm-bindgen browser tests (TOOLCHAIN.md, webdriver.json).
+/// The same switches as the wasm-bindgen browser tests (webdriver.json, scripts/browser-tests.sh).
 const CHROMIUM_ARGS: &[&str] = &[
     "--headless=new",
     "--no-sandbox",

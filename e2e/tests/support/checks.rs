@@ -1,6 +1,6 @@
 //! The checks every journey repeats: what a failure banner must say and where focus goes
-//! (STANDARDS 10, 13, 17), axe-core in light and dark (STANDARDS 25), and that no password or
-//! token leaks into a URL, storage or the console (STANDARDS 20, 21).
+//! (errors-10, errors-13, errors-17), axe-core in light and dark (access-25), and that no password or
+//! token leaks into a URL, storage or the console (sessions-20, sessions-21).
 
 use super::browser::set_dark;
 use super::page::Ctx;
@@ -16,8 +16,8 @@ pub struct Expect<'a> {
 
 impl Ctx {
     /// Waits for the failure banner of `e.kind` and checks its words, its role and that it
-    /// holds focus (STANDARDS 10). Anything but a credentials failure must never use the
-    /// wrong-details title (STANDARDS 17, the incident).
+    /// holds focus (errors-10). Anything but a credentials failure must never use the
+    /// wrong-details title (errors-17, the incident).
     pub async fn expect_failure(&self, e: Expect<'_>) {
         let banner = format!("[data-failure=\"{}\"]", e.kind);
         self.wait(
@@ -60,7 +60,7 @@ impl Ctx {
         self.expect_focus("the error summary", &banner).await;
     }
 
-    /// axe-core over the whole page in light and in dark: zero violations (STANDARDS 25).
+    /// axe-core over the whole page in light and in dark: zero violations (access-25).
     pub async fn audit(&self, state: &str) {
         let loaded = self
             .js("return typeof window.axe === 'object';", vec![])
@@ -172,7 +172,7 @@ impl Ctx {
     }
 
     /// Ends a journey: no password in any requested URL, nothing secret in storage or the
-    /// console (STANDARDS 20, 21). `secrets` are the passwords typed in this journey.
+    /// console (sessions-20, sessions-21). `secrets` are the passwords typed in this journey.
     pub async fn finish(&self, secrets: &[&str]) {
         let mut secrets: Vec<String> = secrets.iter().map(|s| s.to_string()).collect();
         let token = self.session_token().await;
