@@ -1,15 +1,29 @@
 # The two commands a newcomer needs are `make demo` and `make test`; both set up first.
+# `make help` lists every target from the `## ` comment above it.
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 PORT ?= 8080
 DATA_DIR ?= data
 
-.PHONY: setup demo gallery example-host build-demo embed test lint test-native test-browser test-e2e bench-server deps
+.PHONY: setup help build-demo embed server demo gallery example-host test lint test-native \
+	test-browser test-e2e bench-server deps copy-export bench size-budget
 
+# The reference server as the demo, gallery and host example run it.
+SERVE = target/release/auth-server --addr 127.0.0.1:$(PORT) --db $(DATA_DIR)/demo.db \
+	  --static-dir dist --locales-dir locales --seed-demo-user --faults
+
+## Installs what is missing: wasm32 target, trunk, wasm-bindgen, browsers, drivers, npm tools.
 setup:
 	@bash scripts/setup.sh
 
+## Lists every target with its description.
+help:
+	@awk '/^## /{doc=substr($$0,4); next} \
+	  /^[a-zA-Z0-9_-]+:/{if (doc != "") {split($$0, t, ":"); printf "  %-14s %s\n", t[1], doc}} \
+	  {doc=""}' $(MAKEFILE_LIST)
+
+## Release build of the demo page into dist/ (with the gallery and the embeddable files).
 build-demo: setup
 	trunk build --release
 	cp dist/index.html dist/gallery.html
@@ -19,25 +33,23 @@ build-demo: setup
 embed: setup
 	bash scripts/embed.sh
 
-## Builds the widget in release mode and serves the demo with the reference API.
-demo: build-demo
+## Release build of the reference auth server (target/release/auth-server).
+server:
 	cargo build --release -p auth-server
+
+## Builds the widget in release mode and serves the demo with the reference API.
+demo: build-demo server
 	@echo "Demo: http://127.0.0.1:$(PORT)  (account: demo@example.com / correct horse battery staple)"
 	@echo "Gallery of every state: http://127.0.0.1:$(PORT)/gallery.html"
 	$(SERVE)
 
-SERVE = target/release/auth-server --addr 127.0.0.1:$(PORT) --db $(DATA_DIR)/demo.db \
-	  --static-dir dist --locales-dir locales --seed-demo-user --faults
-
 ## The gallery alone: every state in every locale, with live copy from locales/.
-gallery: build-demo
-	cargo build --release -p auth-server
+gallery: build-demo server
 	@echo "Gallery: http://127.0.0.1:$(PORT)/gallery.html  (edit locales/*.toml, then reload)"
 	$(SERVE)
 
 ## A plain HTML page on another origin (:8081) embedding the widget from :8080.
-example-host: build-demo
-	cargo build --release -p auth-server
+example-host: build-demo server
 	@echo "Host page: http://127.0.0.1:8081  (widget and API on :8080)"
 	python3 -m http.server 8081 --bind 127.0.0.1 --directory examples/host & \
 	  trap 'kill $$!' EXIT; $(SERVE) --allow-origin http://127.0.0.1:8081
@@ -45,14 +57,17 @@ example-host: build-demo
 ## Every check: format, lints (host and wasm32), native and server tests, browser tests.
 test: setup lint test-native test-browser test-e2e size-budget
 
+## Formatting and clippy with -D warnings, for the host and for wasm32.
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p auth-widget --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 
+## Native tests of the whole workspace: taxonomy, mapping, copy lint, the server over HTTP.
 test-native:
 	cargo test --workspace
 
+## wasm-bindgen browser tests in headless Chromium and Firefox (BROWSERS=chromium for one).
 test-browser:
 	bash scripts/browser-tests.sh
 
@@ -70,12 +85,10 @@ deps:
 	npm outdated || true
 
 ## Writes all copy (key, locale, text, where shown) to target/copy-export/copy.csv and copy.md.
-.PHONY: copy-export
 copy-export:
 	cargo run --quiet --example copy_export
 
 ## Release embed sizes (raw / gzip / brotli) and headless-Chromium timings against a plain-HTML baseline.
-.PHONY: bench size-budget
 bench: setup
 	bash scripts/bench.sh
 
