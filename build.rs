@@ -48,9 +48,7 @@ fn placeholders(text: &str) -> Vec<String> {
     out
 }
 
-#[path = "src/locale_file.rs"]
-mod locale_file;
-use locale_file::{Item, walk};
+use auth_contract::locale_file::{Item, walk};
 
 fn flatten(
     table: &toml::Table,
@@ -116,6 +114,19 @@ fn load(dir: &Path) -> Result<Locales, String> {
     Ok(locales)
 }
 
+/// The Rust name of a copy key: `failure.invalid_credentials.title` → `FailureInvalidCredentialsTitle`.
+fn variant_name(key: &str) -> String {
+    key.split(['.', '_'])
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
 fn check(locales: &Locales) -> Vec<String> {
     let mut problems = Vec::new();
     let Some((_, reference)) = locales.get(REFERENCE) else {
@@ -169,6 +180,34 @@ fn main() {
     let _ = writeln!(out, "pub const RTL: &[bool] = &{rtl:?};");
     let _ = writeln!(out, "/// Every copy key, sorted.");
     let _ = writeln!(out, "pub const KEYS: &[&str] = &{keys:?};");
+    // One variant per key, in `KEYS` order, so a misspelt key is a compile error and a key's
+    // variant indexes the tables directly.
+    let names: Vec<String> = keys.iter().map(|k| variant_name(k)).collect();
+    let mut seen = BTreeSet::new();
+    for (key, name) in keys.iter().zip(&names) {
+        if !seen.insert(name) {
+            panic!("copy check failed: key `{key}` gives the Rust name `{name}` twice; rename one");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "/// A copy key: one variant per entry of `locales/{REFERENCE}.toml`, in [`KEYS`] order."
+    );
+    let _ = writeln!(
+        out,
+        "#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]\n#[repr(u16)]\npub enum Key {{"
+    );
+    for (key, name) in keys.iter().zip(&names) {
+        let _ = writeln!(out, "    /// `{key}`\n    {name},");
+    }
+    let _ = writeln!(out, "}}");
+    let _ = writeln!(out, "impl Key {{");
+    let _ = writeln!(out, "    /// Every key, in [`KEYS`] order.");
+    let _ = writeln!(out, "    pub const ALL: &'static [Key] = &[");
+    for name in &names {
+        let _ = writeln!(out, "        Key::{name},");
+    }
+    let _ = writeln!(out, "    ];\n}}");
     let vars: Vec<Vec<String>> = keys
         .iter()
         .map(|k| locales[REFERENCE].1[*k].vars().into_iter().collect())

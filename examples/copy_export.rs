@@ -23,12 +23,8 @@ fn main() -> std::process::ExitCode {
 fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
-#[path = "../src/locale_file.rs"]
-mod locale_file;
-
-#[cfg(not(target_arch = "wasm32"))]
 mod export {
-    use super::locale_file;
+    use auth_contract::locale_file;
     use std::collections::BTreeMap;
     use std::fmt::Write as _;
     use std::path::{Path, PathBuf};

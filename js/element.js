@@ -3,18 +3,17 @@
 // define_element: called by the WebAssembly (src/embed.rs) to forward the element's lifecycle.
 // define_shell: called first by the embed script (dist/embed/auth-widget.js). It draws the
 //   form's first screen the moment the script runs, so people can type while the WebAssembly
-//   loads; when it is ready, the live widget takes over with what was typed, the focus, the
-//   mode and any submit already asked for. If it cannot load, the shell says so and offers a
-//   reload instead of a form that silently does nothing.
+//   loads; when it is ready, the live widget takes over with what the person did (the values,
+//   the focus, the mode, a submit already asked for), handed to it as one object. If it cannot
+//   load, the shell says so and offers a reload instead of a form that silently does nothing.
 //   Locales the WebAssembly does not compile in come as files (define_shell's `files`): the
 //   element fetches the one a widget needs while its shell shows, and hands over after.
+// The first screen holds no definitions of its own: modes, field attributes, links, the minimum
+// length, attribute names, event fields and copy all come from `spec`, which `make embed` writes
+// from the Rust definitions (src/form.rs, src/shell.rs) the live widget renders from.
 // Only DOM methods and textContent: no inline styles, no innerHTML, no eval (strict CSP).
 
-const ATTRIBUTES = ["api-base", "mode", "locale", "theme", "timeout-ms", "status-url",
-  "telemetry-url", "copy-url", "enumeration-safe"];
-const MODES = ["login", "signup", "reset"];
-
-// By element name: { hooks, shells, copy, failed, files }. hooks ({ connected, disconnected,
+// By element name: { hooks, shells, spec, failed, files }. hooks ({ connected, disconnected,
 // changed }) arrive once the WebAssembly is ready; until then connected elements show the shell.
 // shells: elements showing the shell (waiting for the WebAssembly, or for their locale's copy).
 // files: { tag: url } of the locales the WebAssembly does not compile in (the embed's
@@ -33,7 +32,7 @@ export function locale_copy(tag) {
 
 // A promise that settles when the copy `el` needs is here; null when it is here already.
 function copyReady(el, state) {
-  const tag = state.copy ? pickLocale(el, state.copy) : null;
+  const tag = state.spec ? pickLocale(el, state.spec.copy) : null;
   const url = tag && state.files[tag];
   if (!url || fetched.has(tag)) return null;
   if (!fetching.has(tag)) {
@@ -68,15 +67,15 @@ function goLive(el, state) {
     return;
   }
   const carry = take(el);
-  state.hooks.connected(el);
+  state.hooks.connected(el, carry);
   markOnce("auth-widget:live");
-  if (carry) give(el, carry);
+  focusAsBefore(el.querySelector(":scope > .aw-widget"), carry);
 }
 
-function defineClass(name, state) {
+function defineClass(name, state, attributes) {
   defined.set(name, state);
   customElements.define(name, class extends HTMLElement {
-    static get observedAttributes() { return ATTRIBUTES; }
+    static get observedAttributes() { return attributes; }
     connectedCallback() {
       if (state.hooks) goLive(this, state);
       else { state.shells.add(this); draw(this, state, take(this)); copyReady(this, state); }
@@ -101,8 +100,8 @@ function defineClass(name, state) {
           const live = this.querySelector(":scope > .aw-widget");
           const carry = live ? capture(live) : null;
           if (carry && name === "mode") carry.mode = null;
-          state.hooks.changed(this);
-          if (carry) give(this, carry);
+          state.hooks.changed(this, carry);
+          focusAsBefore(this.querySelector(":scope > .aw-widget"), carry);
         };
         const ready = copyReady(this, state);
         if (ready) ready.then(() => { if (this.isConnected && !state.shells.has(this)) rerender(); });
@@ -112,11 +111,13 @@ function defineClass(name, state) {
   });
 }
 
-export function define_element(name, connected, disconnected, changed) {
+// connected(el, carry) and changed(el, carry): carry is what the person did in the form the
+// live widget replaces (see capture), or null.
+export function define_element(name, attributes, connected, disconnected, changed) {
   const hooks = { connected, disconnected, changed };
   const state = defined.get(name);
   if (!state) {
-    if (!customElements.get(name)) defineClass(name, { hooks, shells: new Set(), copy: null, files: {} });
+    if (!customElements.get(name)) defineClass(name, { hooks, shells: new Set(), spec: null, files: {} }, attributes);
     return;
   }
   const waiting = state.hooks ? [] : [...state.shells];
@@ -126,10 +127,10 @@ export function define_element(name, connected, disconnected, changed) {
   for (const el of waiting) goLive(el, state);
 }
 
-export function define_shell(name, copy, load, files = {}) {
+export function define_shell(name, spec, load, files = {}) {
   if (customElements.get(name)) return;
-  const state = { hooks: null, shells: new Set(), copy, failed: false, files };
-  defineClass(name, state);
+  const state = { hooks: null, shells: new Set(), spec, failed: false, files };
+  defineClass(name, state, spec.attributes);
   load().catch((e) => {
     state.failed = true;
     console.error("auth-widget: the WebAssembly could not be loaded", e);
@@ -165,46 +166,47 @@ function h(tag, attrs = {}, ...children) {
 let nextId = 0;
 
 function draw(el, state, carry) {
-  const { copy } = state;
-  const locale = pickLocale(el, copy);
-  const t = (key, n) => text(copy, locale, key, n);
+  const { spec } = state;
+  const locale = pickLocale(el, spec.copy);
+  const t = (key, n) => text(spec.copy, locale, key, n);
   const asked = el.getAttribute("mode");
-  const mode = carry?.mode ?? (MODES.includes(asked) ? asked : "login");
+  const mode = carry?.mode ?? (spec.modes[asked] ? asked : spec.default_mode);
+  const m = spec.modes[mode];
   const theme = el.getAttribute("theme");
   const id = `aw-shell${nextId++}`;
   const live = h("div", { role: "status", class: "aw-live" });
   const email = h("input", {
     class: "aw-field__input", id: `${id}-email`, name: "email", type: "email", inputmode: "email",
-    autocomplete: mode === "signup" ? "email" : "username", spellcheck: "false", autocapitalize: "off",
+    autocomplete: m.email_autocomplete, spellcheck: "false", autocapitalize: "off",
   });
   const fields = [h("div", { class: "aw-field" },
-    h("label", { class: "aw-field__label", for: `${id}-email` }, t("form.email_label")), email)];
-  if (mode !== "reset") {
+    h("label", { class: "aw-field__label", for: `${id}-email` }, t(spec.keys.email_label)), email)];
+  if (m.password_autocomplete) {
     const password = h("input", {
       class: "aw-field__input aw-password__input", id: `${id}-password`, name: "password",
-      type: carry?.shown ? "text" : "password",
-      autocomplete: mode === "signup" ? "new-password" : "current-password",
+      type: carry?.shown ? "text" : "password", autocomplete: m.password_autocomplete,
       spellcheck: "false", autocapitalize: "off",
+      "aria-describedby": m.password_hint ? `${id}-password-hint` : null,
     });
+    const label = (shown) => t(shown ? spec.keys.hide_password : spec.keys.show_password);
     const toggle = h("button", {
       class: "aw-button aw-button--ghost aw-password__toggle", type: "button",
       "aria-controls": `${id}-password`, "data-action": "toggle_password",
-    }, t(carry?.shown ? "form.hide_password" : "form.show_password"));
+    }, label(carry?.shown));
     toggle.addEventListener("click", () => {
       const shown = password.type === "password";
       password.type = shown ? "text" : "password";
-      toggle.textContent = t(shown ? "form.hide_password" : "form.show_password");
+      toggle.textContent = label(shown);
     });
-    const hint = mode === "signup"
-      ? [h("p", { class: "aw-field__hint", id: `${id}-password-hint` }, t("form.password_hint_signup", 8))]
+    const hint = m.password_hint
+      ? [h("p", { class: "aw-field__hint", id: `${id}-password-hint` }, t(spec.keys.password_hint, spec.min_password))]
       : [];
-    if (hint.length) password.setAttribute("aria-describedby", `${id}-password-hint`);
     fields.push(h("div", { class: "aw-field" },
-      h("label", { class: "aw-field__label", for: `${id}-password` }, t("form.password_label")),
+      h("label", { class: "aw-field__label", for: `${id}-password` }, t(spec.keys.password_label)),
       ...hint, h("div", { class: "aw-password" }, password, toggle)));
   }
   const submit = h("button", { class: "aw-button aw-button--primary", type: "submit", "aria-busy": "false" },
-    t(`form.submit_${mode}`));
+    t(m.submit));
   const form = h("form", { class: "aw-form", method: "post", novalidate: "" }, ...fields, submit);
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -212,10 +214,10 @@ function draw(el, state, carry) {
     if (state.failed) { root.querySelector("[data-failure]")?.focus(); return; }
     root.setAttribute("data-aw-submitted", "");
     submit.setAttribute("aria-busy", "true");
-    live.replaceChildren(h("p", { class: "aw-pending" }, t(`form.pending_${mode}`)));
+    live.replaceChildren(h("p", { class: "aw-pending" }, t(m.pending)));
   });
-  const link = (action, key, to) => {
-    const b = h("button", { class: "aw-link", type: "button", "data-action": action }, t(key));
+  const links = m.links.map(({ action, label, to }) => {
+    const b = h("button", { class: "aw-link", type: "button", "data-action": action }, t(label));
     b.addEventListener("click", () => {
       const next = take(el);
       next.mode = to;
@@ -224,16 +226,12 @@ function draw(el, state, carry) {
       draw(el, state, next);
     });
     return b;
-  };
-  const links = mode === "login"
-    ? [link("forgot_password", "form.forgot_password", "reset"),
-      link("switch_to_signup", "form.switch_to_signup", "signup")]
-    : [link("switch_to_login", mode === "reset" ? "form.back_to_login" : "form.switch_to_login", "login")];
+  });
   const root = h("div", {
     class: "aw-widget", "data-aw-shell": "", "data-mode": mode,
-    "data-theme": theme === "light" || theme === "dark" ? theme : null,
-    dir: copy[locale].dir, lang: locale,
-  }, h("h2", { class: "aw-widget__title" }, t(`form.title_${mode}`)), live, form,
+    "data-theme": spec.themes.includes(theme) ? theme : null,
+    dir: spec.copy[locale].dir, lang: locale,
+  }, h("h2", { class: "aw-widget__title" }, t(m.title)), live, form,
   h("div", { class: "aw-widget__links" }, ...links));
   el.append(root);
   markOnce("auth-widget:first-screen");
@@ -244,24 +242,24 @@ function draw(el, state, carry) {
 function unavailable(el, state) {
   const root = el.querySelector(":scope > [data-aw-shell]");
   if (!root || root.querySelector("[data-failure]")) return;
+  const { spec } = state;
   const locale = root.getAttribute("lang");
-  const t = (key) => text(state.copy, locale, key, 0);
+  const t = (key) => text(spec.copy, locale, key, 0);
   const reload = h("button", { class: "aw-button aw-button--secondary", type: "button", "data-action": "reload" },
-    t("shell.reload"));
+    t(spec.keys.reload));
   reload.addEventListener("click", () => location.reload());
-  const banner = h("div", { class: "aw-banner aw-banner--error", "data-failure": "unreachable", "data-tone": "error", tabindex: "-1" },
+  const banner = h("div", { class: "aw-banner aw-banner--error", "data-failure": spec.load_failure.kind, "data-tone": "error", tabindex: "-1" },
     h("div", { role: "alert" },
-      h("h2", { class: "aw-banner__title" }, t("shell.unavailable_title")),
-      h("p", { class: "aw-banner__body" }, t("shell.unavailable_body")),
+      h("h2", { class: "aw-banner__title" }, t(spec.keys.unavailable_title)),
+      h("p", { class: "aw-banner__body" }, t(spec.keys.unavailable_body)),
       h("div", { class: "aw-banner__actions" }, reload)));
   root.querySelector(".aw-live").replaceChildren();
   root.querySelector('[type="submit"]').setAttribute("aria-busy", "false");
   root.querySelector(".aw-widget__title").after(banner);
   if (root.hasAttribute("data-aw-submitted")) banner.focus();
-  el.dispatchEvent(new CustomEvent("auth-failure", {
-    bubbles: true, composed: true,
-    detail: { flow: "load", kind: "unreachable", status: null, reference: null },
-  }));
+  const values = { ...spec.load_failure, status: null, reference: null };
+  const detail = Object.fromEntries(spec.failure_detail.map((k) => [k, values[k] ?? null]));
+  el.dispatchEvent(new CustomEvent("auth-failure", { bubbles: true, composed: true, detail }));
 }
 
 // --- handing over -----------------------------------------------------------------------------
@@ -287,7 +285,7 @@ function capture(root) {
     password: password ? password.value : "",
     shown: password ? password.type === "text" : false,
     submitted: root.hasAttribute("data-aw-submitted"),
-    focus: !active ? null : active.matches(".aw-password__toggle") ? "toggle_password"
+    focus: !active ? null
       : (active.getAttribute("name") || active.getAttribute("data-action") || active.getAttribute("type")),
     selection: active && "selectionStart" in active ? selection(active) : null,
   };
@@ -302,53 +300,24 @@ function find(root, focus) {
   return root.querySelector(`[name="${focus}"], [data-action="${focus}"], [type="${focus}"]`);
 }
 
+// The shell's own re-draw (a mode link, an attribute change) puts back what was typed.
 function restore(root, carry) {
   const form = root.querySelector("form");
   for (const name of ["email", "password"]) {
     const input = form.elements.namedItem(name);
     if (input && carry[name]) input.value = carry[name];
   }
-  if (carry.focus) {
+  focusAsBefore(root, carry);
+}
+
+// Focus (and the caret) where it was in the form `root` replaces. The live widget takes the
+// rest of `carry` (mode, values, password visibility, a submit) as its starting state.
+function focusAsBefore(root, carry) {
+  if (root && carry?.focus) {
     const target = find(root, carry.focus);
     if (target) {
       target.focus();
       if (carry.selection) try { target.setSelectionRange(...carry.selection); } catch { /* email inputs */ }
     }
   }
-}
-
-// The widget re-renders in microtasks; a task boundary is after all of them.
-const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-// Brings the live widget to where the shell was: mode, values (through input events, so its
-// state sees them), password visibility, focus, then the submit the person already asked for.
-async function give(el, carry) {
-  const root = el.querySelector(".aw-widget");
-  if (!root) return;
-  const click = (action) => root.querySelector(`[data-action="${action}"]`)?.click();
-  if (carry.mode && root.getAttribute("data-mode") !== carry.mode) {
-    // Only when the person switched mode in the shell: through sign-in, as the links go.
-    click("switch_to_login");
-    await settled();
-    if (carry.mode === "reset") click("forgot_password");
-    if (carry.mode === "signup") click("switch_to_signup");
-    await settled();
-  }
-  const form = root.querySelector("form");
-  for (const name of ["email", "password"]) {
-    const input = form.elements.namedItem(name);
-    if (input && carry[name]) {
-      input.value = carry[name];
-      input.dispatchEvent(new Event("input", { bubbles: true }));
-    }
-  }
-  if (carry.shown) root.querySelector(".aw-password__toggle")?.click();
-  if (carry.focus) {
-    const target = carry.focus === "toggle_password" ? root.querySelector(".aw-password__toggle") : find(root, carry.focus);
-    if (target) {
-      target.focus();
-      if (carry.selection) try { target.setSelectionRange(...carry.selection); } catch { /* email inputs */ }
-    }
-  }
-  if (carry.submitted) form.requestSubmit();
 }

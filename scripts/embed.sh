@@ -33,7 +33,7 @@ sed -i "s#from './$ELEMENT';#from './auth-widget.js';#" "$OUT/auth-widget-core.j
 [ "$(grep -c "from './snippets/" "$OUT/auth-widget-core.js")" = 0 ] || {
   echo "embed: auth-widget-core.js imports other snippets; update scripts/embed.sh" >&2; exit 1; }
 rm -rf "$OUT/snippets"
-COPY=$(cargo run --quiet --example embed_copy)
+SPEC=$(cargo run --quiet --example embed_copy)
 mkdir -p "$OUT/locales"
 FILES=""
 for tag in $(cd locales && ls ./*.toml | sed 's#^\./##; s#\.toml$##'); do
@@ -57,7 +57,7 @@ const painted = new Promise((done) => {
   requestAnimationFrame(() => setTimeout(done));
   document.addEventListener("visibilitychange", done, { once: true });
 });
-define_shell("auth-widget", $COPY, () => painted
+define_shell("auth-widget", $SPEC, () => painted
   .then(() => import("./auth-widget-core.js"))
   .then((core) => core.default({ module_or_path: wasm })), {$FILES});
 JS
@@ -79,7 +79,7 @@ Copy this folder (all of it) to any static host, then:
 <auth-widget api-base="https://example.test/auth" mode="login"></auth-widget>
 ```
 
-Attributes: api-base, mode (login | signup), locale, theme (auto | light | dark), timeout-ms,
+Attributes: api-base, mode (login | signup | reset), locale, theme (auto | light | dark), timeout-ms,
 status-url (none turns it off), telemetry-url, copy-url, enumeration-safe (true | false).
 Events on the element: auth-success, auth-failure, auth-outcome, auth-action.
 Serve `.wasm` as `application/wasm`. Works under `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`.

@@ -114,14 +114,7 @@ fn now_ms() -> f64 {
 
 impl ApiClient {
     fn url(&self, flow: Flow) -> String {
-        let path = match flow {
-            Flow::Login => "login",
-            Flow::Signup => "signup",
-            Flow::Session => "session",
-            Flow::Logout => "logout",
-            Flow::PasswordReset => "password-reset",
-        };
-        format!("{}/{}", self.base.trim_end_matches('/'), path)
+        format!("{}/{}", self.base.trim_end_matches('/'), flow.call().path())
     }
 
     /// Makes the call for `flow`. `body` is JSON for POST flows; `bearer` is sent on the
@@ -153,7 +146,7 @@ impl ApiClient {
             .ok()
         });
         let url = self.url(flow);
-        let method = if flow == Flow::Session { "GET" } else { "POST" };
+        let method = flow.call().method();
         let authorization = bearer.map(|token| format!("Bearer {token}"));
         let mut headers = vec![("Accept", "application/json, application/problem+json")];
         if let Some(a) = &authorization {

@@ -55,19 +55,26 @@ pub fn compiled(locale: Locale) -> bool {
     TEXTS.get(locale.0).is_some_and(|texts| !texts.is_empty())
 }
 
-/// The entry for `key` in `locale`, or `None` for an unknown key (or a locale not compiled in).
-pub fn entry(locale: Locale, key: &str) -> Option<&'static Text> {
-    TEXTS.get(locale.0)?.get(key_index(key)?)
+impl Key {
+    /// The key as written in the locale files (`failure.invalid_credentials.title`).
+    pub fn as_str(self) -> &'static str {
+        KEYS[self as usize]
+    }
+
+    /// The key written as `s`, or `None` when the locale files have no such key.
+    pub fn parse(s: &str) -> Option<Key> {
+        KEYS.binary_search(&s).ok().map(|i| Key::ALL[i])
+    }
+
+    /// The `{variables}` this key's text uses.
+    pub fn vars(self) -> &'static [&'static str] {
+        VARS[self as usize]
+    }
 }
 
-/// The position of `key` in [`KEYS`], or `None` for an unknown key.
-pub fn key_index(key: &str) -> Option<usize> {
-    KEYS.binary_search(&key).ok()
-}
-
-/// The variables `key` uses, or `None` for an unknown key.
-pub fn vars(key: &str) -> Option<&'static [&'static str]> {
-    key_index(key).map(|i| VARS[i])
+/// The entry for `key` in `locale`, or `None` when the locale is not compiled in.
+pub fn entry(locale: Locale, key: Key) -> Option<&'static Text> {
+    TEXTS.get(locale.0)?.get(key as usize)
 }
 
 /// Picks the plural form for `n` and fills `{name}` placeholders from `vars`.
@@ -134,16 +141,16 @@ pub fn english_plural(n: u64) -> &'static str {
     if n == 1 { "one" } else { "other" }
 }
 
-/// Looks up and fills a key, falling back to English, then to the key itself.
+/// Looks up and fills a key, falling back to English.
 pub fn text(
     locale: Locale,
-    key: &str,
+    key: Key,
     n: Option<u64>,
     vars: &[(&str, &str)],
     plural: &dyn Fn(u64) -> &'static str,
 ) -> String {
     match entry(locale, key).or_else(|| entry(Locale::FALLBACK, key)) {
         Some(t) => fill(t, n, vars, plural),
-        None => key.to_string(),
+        None => key.as_str().to_string(),
     }
 }

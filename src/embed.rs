@@ -8,7 +8,7 @@
 //! which clears its timers and window listeners.
 
 use crate::components::{AuthWidget, DEFAULT_TIMEOUT_MS, Theme};
-use crate::validate::Mode;
+use crate::form::{self, Mode, Resume};
 use leptos::prelude::*;
 use std::any::Any;
 use std::cell::RefCell;
@@ -19,14 +19,16 @@ use web_sys::{Element, HtmlElement};
 extern "C" {
     fn define_element(
         name: &str,
-        connected: &Closure<dyn Fn(HtmlElement)>,
+        attributes: Vec<String>,
+        connected: &Closure<dyn Fn(HtmlElement, JsValue)>,
         disconnected: &Closure<dyn Fn(HtmlElement)>,
-        changed: &Closure<dyn Fn(HtmlElement)>,
+        changed: &Closure<dyn Fn(HtmlElement, JsValue)>,
     );
     /// Defines `name` with the shell (the first screen drawn before the WebAssembly is
-    /// ready); `load` returns a promise that rejects when the WebAssembly cannot load.
+    /// ready, from `spec`: [`crate::shell::spec_json`]); `load` returns a promise that rejects
+    /// when the WebAssembly cannot load.
     #[wasm_bindgen(js_name = define_shell)]
-    pub fn define_shell(name: &str, copy: &JsValue, load: &js_sys::Function, files: &JsValue);
+    pub fn define_shell(name: &str, spec: &JsValue, load: &js_sys::Function, files: &JsValue);
     /// The JSON text of a locale's file, if the element has fetched it (`define_shell`'s
     /// `files`): the embed build compiles English only and ships the others as
     /// `locales/<tag>.json`.
@@ -160,10 +162,27 @@ fn unmount(el: &HtmlElement) {
     drop(handle);
 }
 
-fn mount(el: HtmlElement) {
+/// What the element hands over (`js/element.js`, `capture`): `null`, or an object of
+/// `mode`, `email`, `password`, `shown`, `submitted`.
+fn read_resume(carry: &JsValue) -> Resume {
+    if carry.is_null() || carry.is_undefined() {
+        return Resume::default();
+    }
+    let get = |name: &str| js_sys::Reflect::get(carry, &name.into()).unwrap_or(JsValue::NULL);
+    Resume {
+        mode: get("mode").as_string().as_deref().and_then(Mode::parse),
+        email: get("email").as_string().unwrap_or_default(),
+        password: get("password").as_string().unwrap_or_default(),
+        shown: get("shown").as_bool().unwrap_or(false),
+        submitted: get("submitted").as_bool().unwrap_or(false),
+    }
+}
+
+fn mount(el: HtmlElement, carry: JsValue) {
     unmount(&el);
     let key = key_of(&el);
     let o = ElementOptions::read(&el);
+    let resume = read_resume(&carry);
     let host: Element = el.clone().into();
     let handle = leptos::mount::mount_to(el, move || {
         view! {
@@ -177,6 +196,7 @@ fn mount(el: HtmlElement) {
                 telemetry_url=o.telemetry_url
                 copy_url=o.copy_url
                 enumeration_safe=o.enumeration_safe
+                resume=resume
                 host=host
             />
         }
@@ -197,10 +217,11 @@ pub fn define() {
 /// Defines the element under another name (tests define several, as names cannot be reused).
 /// If the shell already defined it, its elements become live widgets now.
 pub fn define_named(name: &str) {
-    let connected = Closure::<dyn Fn(HtmlElement)>::new(mount);
+    let connected = Closure::<dyn Fn(HtmlElement, JsValue)>::new(mount);
     let disconnected = Closure::<dyn Fn(HtmlElement)>::new(|el: HtmlElement| unmount(&el));
-    let changed = Closure::<dyn Fn(HtmlElement)>::new(mount);
-    define_element(name, &connected, &disconnected, &changed);
+    let changed = Closure::<dyn Fn(HtmlElement, JsValue)>::new(mount);
+    let attributes = form::ATTRIBUTES.iter().map(|a| a.to_string()).collect();
+    define_element(name, attributes, &connected, &disconnected, &changed);
     // The element class keeps calling these for the page's lifetime.
     connected.forget();
     disconnected.forget();

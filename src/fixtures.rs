@@ -2,7 +2,7 @@
 //! server reproduces it, and what the widget must show. It drives the native mapping tests,
 //! the browser tests and the gallery, so they cannot drift apart.
 
-use crate::guidance::{Action, Focus, Guidance, GuideOptions, Role, Tone, guide};
+use crate::guidance::{Action, Focus, Guidance, GuideOptions, Role, Tone, Words, guide};
 use crate::taxonomy::{FailureKind, Flow, Outcome, Response, Transport, classify};
 
 /// How the call ends in this fixture.
@@ -25,8 +25,8 @@ pub struct Expect {
     pub kind: FailureKind,
     pub tone: Tone,
     pub role: Role,
-    /// `failure.<copy_kind>.title` / `.body` are the copy keys.
-    pub copy_kind: &'static str,
+    /// The title and body the banner shows.
+    pub words: Words,
     pub focus: Focus,
     pub actions: &'static [Action],
     pub countdown: Option<u32>,
@@ -82,17 +82,12 @@ const fn http(status: u16, body: &'static str) -> Answer {
     }
 }
 
-const fn expect(
-    kind: FailureKind,
-    tone: Tone,
-    copy_kind: &'static str,
-    actions: &'static [Action],
-) -> Expect {
+const fn expect(kind: FailureKind, tone: Tone, words: Words, actions: &'static [Action]) -> Expect {
     Expect {
         kind,
         tone,
         role: Role::Alert,
-        copy_kind,
+        words,
         focus: Focus::Summary,
         actions,
         countdown: None,
@@ -130,7 +125,7 @@ pub const FIXTURES: &[Fixture] = &[
         expect(
             K::InvalidCredentials,
             Tone::Error,
-            "invalid_credentials",
+            Words::Of(K::InvalidCredentials),
             &[ResetPassword, CreateAccount],
         ),
     ),
@@ -142,7 +137,7 @@ pub const FIXTURES: &[Fixture] = &[
         expect(
             K::AccountLocked,
             Tone::Error,
-            "invalid_credentials",
+            Words::Of(K::InvalidCredentials),
             &[ResetPassword],
         ),
     ),
@@ -163,7 +158,7 @@ pub const FIXTURES: &[Fixture] = &[
                 ..expect(
                     K::AccountLocked,
                     Tone::Error,
-                    "account_locked",
+                    Words::Of(K::AccountLocked),
                     &[ResetPassword],
                 )
             },
@@ -177,7 +172,7 @@ pub const FIXTURES: &[Fixture] = &[
         expect(
             K::AccountDisabled,
             Tone::Error,
-            "invalid_credentials",
+            Words::Of(K::InvalidCredentials),
             &[ResetPassword],
         ),
     ),
@@ -191,7 +186,7 @@ pub const FIXTURES: &[Fixture] = &[
             expect(
                 K::AccountDisabled,
                 Tone::Error,
-                "account_disabled",
+                Words::Of(K::AccountDisabled),
                 &[ContactSupport],
             ),
         )
@@ -204,7 +199,7 @@ pub const FIXTURES: &[Fixture] = &[
         expect(
             K::EmailUnverified,
             Tone::Warning,
-            "email_unverified",
+            Words::Of(K::EmailUnverified),
             &[ResendVerification],
         ),
     ),
@@ -220,7 +215,12 @@ pub const FIXTURES: &[Fixture] = &[
             ),
         ),
         "common_password",
-        expect(K::ValidationFailed, Tone::Error, "validation_failed", &[]),
+        expect(
+            K::ValidationFailed,
+            Tone::Error,
+            Words::Of(K::ValidationFailed),
+            &[],
+        ),
     ),
     row(
         "server refuses the details without saying which",
@@ -230,7 +230,7 @@ pub const FIXTURES: &[Fixture] = &[
         expect(
             K::ValidationFailed,
             Tone::Error,
-            "validation_unmarked",
+            Words::ValidationUnmarked,
             &[ContactSupport],
         ),
     ),
@@ -242,7 +242,7 @@ pub const FIXTURES: &[Fixture] = &[
         expect(
             K::EmailTaken,
             Tone::Error,
-            "email_taken",
+            Words::Of(K::EmailTaken),
             &[SignInInstead, ResetPassword],
         ),
     ),
@@ -254,7 +254,7 @@ pub const FIXTURES: &[Fixture] = &[
         expect(
             K::SignupClosed,
             Tone::Info,
-            "signup_closed",
+            Words::Of(K::SignupClosed),
             &[SignInInstead],
         ),
     ),
@@ -270,7 +270,12 @@ pub const FIXTURES: &[Fixture] = &[
         "code:rate_limited",
         Expect {
             countdown: Some(3),
-            ..expect(K::RateLimited, Tone::Warning, "rate_limited", &[Retry])
+            ..expect(
+                K::RateLimited,
+                Tone::Warning,
+                Words::Of(K::RateLimited),
+                &[Retry],
+            )
         },
     ),
     row(
@@ -281,7 +286,7 @@ pub const FIXTURES: &[Fixture] = &[
         expect(
             K::SessionInvalid,
             Tone::Error,
-            "session_invalid",
+            Words::Of(K::SessionInvalid),
             &[Retry, ContactSupport],
         ),
     ),
@@ -290,7 +295,12 @@ pub const FIXTURES: &[Fixture] = &[
         Flow::Login,
         http(401, problem!("session_expired", 401)),
         "code:session_expired",
-        expect(K::SessionExpired, Tone::Info, "session_expired", &[Retry]),
+        expect(
+            K::SessionExpired,
+            Tone::Info,
+            Words::Of(K::SessionExpired),
+            &[Retry],
+        ),
     ),
     row(
         "service unavailable: countdown from Retry-After",
@@ -308,7 +318,7 @@ pub const FIXTURES: &[Fixture] = &[
             ..expect(
                 K::ServiceUnavailable,
                 Tone::Warning,
-                "service_unavailable",
+                Words::Of(K::ServiceUnavailable),
                 &[Retry],
             )
         },
@@ -326,7 +336,7 @@ pub const FIXTURES: &[Fixture] = &[
             ..expect(
                 K::InternalError,
                 Tone::Error,
-                "internal_error",
+                Words::Of(K::InternalError),
                 &[Retry, ContactSupport],
             )
         },
@@ -344,7 +354,7 @@ pub const FIXTURES: &[Fixture] = &[
             ..expect(
                 K::SessionRejected,
                 Tone::Error,
-                "session_rejected",
+                Words::Of(K::SessionRejected),
                 &[Retry, ContactSupport],
             )
         },
@@ -354,21 +364,26 @@ pub const FIXTURES: &[Fixture] = &[
         Flow::Login,
         Answer::Offline,
         "offline",
-        expect(K::Offline, Tone::Warning, "offline", &[Retry]),
+        expect(K::Offline, Tone::Warning, Words::Of(K::Offline), &[Retry]),
     ),
     row(
         "service unreachable",
         Flow::Login,
         Answer::Unreachable,
         "unreachable",
-        expect(K::Unreachable, Tone::Error, "unreachable", &[Retry]),
+        expect(
+            K::Unreachable,
+            Tone::Error,
+            Words::Of(K::Unreachable),
+            &[Retry],
+        ),
     ),
     row(
         "no answer in time",
         Flow::Login,
         Answer::Timeout,
         "slow:3000",
-        expect(K::Timeout, Tone::Warning, "timeout", &[Retry]),
+        expect(K::Timeout, Tone::Warning, Words::Of(K::Timeout), &[Retry]),
     ),
     row(
         "a proxy's HTML error page",
@@ -383,7 +398,7 @@ pub const FIXTURES: &[Fixture] = &[
         expect(
             K::UnexpectedResponse,
             Tone::Error,
-            "unexpected_response",
+            Words::Of(K::UnexpectedResponse),
             &[Retry, ContactSupport],
         ),
     ),
@@ -400,7 +415,7 @@ pub const FIXTURES: &[Fixture] = &[
         expect(
             K::UnexpectedResponse,
             Tone::Error,
-            "unexpected_response",
+            Words::Of(K::UnexpectedResponse),
             &[Retry, ContactSupport],
         ),
     ),
@@ -409,7 +424,7 @@ pub const FIXTURES: &[Fixture] = &[
         Flow::Login,
         http(401, problem!("mfa_required", 401)),
         "problem:401:mfa_required",
-        expect(K::Unknown, Tone::Error, "unknown", &[Retry]),
+        expect(K::Unknown, Tone::Error, Words::Of(K::Unknown), &[Retry]),
     ),
     row(
         "unknown code on a 5xx: the service's side",
@@ -419,7 +434,7 @@ pub const FIXTURES: &[Fixture] = &[
         expect(
             K::Unknown,
             Tone::Error,
-            "internal_error",
+            Words::Of(K::InternalError),
             &[Retry, ContactSupport],
         ),
     ),

@@ -2,6 +2,7 @@
 //!
 //! Pure Rust, no web types. The UI renders a [`Guidance`] and never decides wording itself.
 
+use crate::copy::Key;
 use crate::taxonomy::{Failure, FailureKind, Field, Flow};
 
 /// The banner's tone; it picks colours and icon, never the words.
@@ -70,9 +71,26 @@ impl Action {
         }
     }
 
+    /// Every action, for the gallery and the copy checks.
+    pub const ALL: [Action; 6] = [
+        Action::Retry,
+        Action::ResetPassword,
+        Action::ResendVerification,
+        Action::SignInInstead,
+        Action::CreateAccount,
+        Action::ContactSupport,
+    ];
+
     /// Copy key of the button label.
-    pub fn copy_key(self) -> String {
-        format!("action.{}", self.as_str())
+    pub fn copy_key(self) -> Key {
+        match self {
+            Action::Retry => Key::ActionRetry,
+            Action::ResetPassword => Key::ActionResetPassword,
+            Action::ResendVerification => Key::ActionResendVerification,
+            Action::SignInInstead => Key::ActionSignInInstead,
+            Action::CreateAccount => Key::ActionCreateAccount,
+            Action::ContactSupport => Key::ActionContactSupport,
+        }
     }
 }
 
@@ -94,14 +112,88 @@ impl Focus {
     }
 }
 
+/// Which title and body a failure banner shows: a failure kind's own words, or a variant of
+/// them for a case that kind covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Words {
+    /// The kind's own words (`failure.<kind>.title` and `.body`).
+    Of(FailureKind),
+    /// `validation_failed` that names no field: nothing is marked to correct.
+    ValidationUnmarked,
+}
+
+impl Words {
+    /// Every set of words a banner can show.
+    pub fn all() -> impl Iterator<Item = Words> {
+        FailureKind::ALL
+            .into_iter()
+            .map(Words::Of)
+            .chain([Words::ValidationUnmarked])
+    }
+
+    /// The name of these words in the locale files (`failure.<name>.title`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Words::Of(kind) => kind.as_str(),
+            Words::ValidationUnmarked => "validation_unmarked",
+        }
+    }
+
+    /// The title and body keys.
+    pub fn keys(self) -> (Key, Key) {
+        use FailureKind as K;
+        use Key::*;
+        match self {
+            Words::ValidationUnmarked => (
+                FailureValidationUnmarkedTitle,
+                FailureValidationUnmarkedBody,
+            ),
+            Words::Of(kind) => match kind {
+                K::InvalidCredentials => (
+                    FailureInvalidCredentialsTitle,
+                    FailureInvalidCredentialsBody,
+                ),
+                K::AccountLocked => (FailureAccountLockedTitle, FailureAccountLockedBody),
+                K::AccountDisabled => (FailureAccountDisabledTitle, FailureAccountDisabledBody),
+                K::EmailUnverified => (FailureEmailUnverifiedTitle, FailureEmailUnverifiedBody),
+                K::ValidationFailed => (FailureValidationFailedTitle, FailureValidationFailedBody),
+                K::EmailTaken => (FailureEmailTakenTitle, FailureEmailTakenBody),
+                K::SignupClosed => (FailureSignupClosedTitle, FailureSignupClosedBody),
+                K::RateLimited => (FailureRateLimitedTitle, FailureRateLimitedBody),
+                K::SessionInvalid => (FailureSessionInvalidTitle, FailureSessionInvalidBody),
+                K::SessionExpired => (FailureSessionExpiredTitle, FailureSessionExpiredBody),
+                K::ServiceUnavailable => (
+                    FailureServiceUnavailableTitle,
+                    FailureServiceUnavailableBody,
+                ),
+                K::InternalError => (FailureInternalErrorTitle, FailureInternalErrorBody),
+                K::SessionRejected => (FailureSessionRejectedTitle, FailureSessionRejectedBody),
+                K::Offline => (FailureOfflineTitle, FailureOfflineBody),
+                K::Unreachable => (FailureUnreachableTitle, FailureUnreachableBody),
+                K::Timeout => (FailureTimeoutTitle, FailureTimeoutBody),
+                K::UnexpectedResponse => (
+                    FailureUnexpectedResponseTitle,
+                    FailureUnexpectedResponseBody,
+                ),
+                K::Unknown => (FailureUnknownTitle, FailureUnknownBody),
+            },
+        }
+    }
+
+    /// True for the words that speak of the person's email and password.
+    pub fn blame_details(self) -> bool {
+        self == Words::Of(FailureKind::InvalidCredentials)
+    }
+}
+
 /// Everything the banner needs for one failure.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Guidance {
     pub kind: FailureKind,
     pub tone: Tone,
     pub role: Role,
-    /// Copy key prefix: `failure.<copy_kind>` with `.title` and `.body` below it.
-    pub copy_kind: &'static str,
+    /// The title and body it shows.
+    pub words: Words,
     pub actions: Vec<Action>,
     pub focus: Focus,
     /// The field the summary points at first, if fixing one field is the next step.
@@ -113,11 +205,11 @@ pub struct Guidance {
 }
 
 impl Guidance {
-    pub fn title_key(&self) -> String {
-        format!("failure.{}.title", self.copy_kind)
+    pub fn title_key(&self) -> Key {
+        self.words.keys().0
     }
-    pub fn body_key(&self) -> String {
-        format!("failure.{}.body", self.copy_kind)
+    pub fn body_key(&self) -> Key {
+        self.words.keys().1
     }
 }
 
@@ -144,65 +236,62 @@ pub fn guide(flow: Flow, failure: &Failure, options: GuideOptions) -> Guidance {
     let kind = failure.kind;
     let server_status = failure.status.is_some_and(|s| s >= 500);
     let masked = options.enumeration_safe && matches!(kind, K::AccountLocked | K::AccountDisabled);
-    let (tone, copy_kind, actions, field): (Tone, &'static str, Vec<Action>, Option<Field>) =
-        match kind {
-            _ if masked => (
-                Tone::Error,
-                K::InvalidCredentials.as_str(),
-                vec![ResetPassword],
-                Some(Field::Password),
-            ),
-            K::InvalidCredentials => {
-                let mut actions = vec![ResetPassword];
-                if flow == Flow::Login {
-                    actions.push(CreateAccount);
-                }
-                (Tone::Error, kind.as_str(), actions, Some(Field::Password))
+    let own = Words::Of(kind);
+    let (tone, words, actions, field): (Tone, Words, Vec<Action>, Option<Field>) = match kind {
+        _ if masked => (
+            Tone::Error,
+            Words::Of(K::InvalidCredentials),
+            vec![ResetPassword],
+            Some(Field::Password),
+        ),
+        K::InvalidCredentials => {
+            let mut actions = vec![ResetPassword];
+            if flow == Flow::Login {
+                actions.push(CreateAccount);
             }
-            K::AccountLocked => (Tone::Error, kind.as_str(), vec![ResetPassword], None),
-            K::AccountDisabled => (Tone::Error, kind.as_str(), vec![ContactSupport], None),
-            K::EmailUnverified => (Tone::Warning, kind.as_str(), vec![ResendVerification], None),
-            // Refused without saying which field: nothing is marked to correct, so the words
-            // must not point below, and support can find out what the server wanted.
-            K::ValidationFailed if failure.field_errors.is_empty() => (
-                Tone::Error,
-                "validation_unmarked",
-                vec![ContactSupport],
-                None,
-            ),
-            K::ValidationFailed => (
-                Tone::Error,
-                kind.as_str(),
-                Vec::new(),
-                failure.field_errors.first().map(|e| e.field),
-            ),
-            K::EmailTaken => (
-                Tone::Error,
-                kind.as_str(),
-                vec![SignInInstead, ResetPassword],
-                Some(Field::Email),
-            ),
-            K::SignupClosed => (Tone::Info, kind.as_str(), vec![SignInInstead], None),
-            K::RateLimited | K::ServiceUnavailable | K::Offline | K::Timeout => {
-                (Tone::Warning, kind.as_str(), vec![Retry], None)
-            }
-            K::SessionExpired => (Tone::Info, kind.as_str(), vec![Retry], None),
-            K::SessionInvalid | K::SessionRejected | K::InternalError | K::UnexpectedResponse => (
-                Tone::Error,
-                kind.as_str(),
-                vec![Retry, ContactSupport],
-                None,
-            ),
-            K::Unreachable => (Tone::Error, kind.as_str(), vec![Retry], None),
-            // Unknown codes fall back by status class, never to a credentials message.
-            K::Unknown if server_status => (
-                Tone::Error,
-                K::InternalError.as_str(),
-                vec![Retry, ContactSupport],
-                None,
-            ),
-            K::Unknown => (Tone::Error, kind.as_str(), vec![Retry], None),
-        };
+            (Tone::Error, own, actions, Some(Field::Password))
+        }
+        K::AccountLocked => (Tone::Error, own, vec![ResetPassword], None),
+        K::AccountDisabled => (Tone::Error, own, vec![ContactSupport], None),
+        K::EmailUnverified => (Tone::Warning, own, vec![ResendVerification], None),
+        // Refused without saying which field: nothing is marked to correct, so the words
+        // must not point below, and support can find out what the server wanted.
+        K::ValidationFailed if failure.field_errors.is_empty() => (
+            Tone::Error,
+            Words::ValidationUnmarked,
+            vec![ContactSupport],
+            None,
+        ),
+        K::ValidationFailed => (
+            Tone::Error,
+            own,
+            Vec::new(),
+            failure.field_errors.first().map(|e| e.field),
+        ),
+        K::EmailTaken => (
+            Tone::Error,
+            own,
+            vec![SignInInstead, ResetPassword],
+            Some(Field::Email),
+        ),
+        K::SignupClosed => (Tone::Info, own, vec![SignInInstead], None),
+        K::RateLimited | K::ServiceUnavailable | K::Offline | K::Timeout => {
+            (Tone::Warning, own, vec![Retry], None)
+        }
+        K::SessionExpired => (Tone::Info, own, vec![Retry], None),
+        K::SessionInvalid | K::SessionRejected | K::InternalError | K::UnexpectedResponse => {
+            (Tone::Error, own, vec![Retry, ContactSupport], None)
+        }
+        K::Unreachable => (Tone::Error, own, vec![Retry], None),
+        // Unknown codes fall back by status class, never to a credentials message.
+        K::Unknown if server_status => (
+            Tone::Error,
+            Words::Of(K::InternalError),
+            vec![Retry, ContactSupport],
+            None,
+        ),
+        K::Unknown => (Tone::Error, own, vec![Retry], None),
+    };
     let countdown = if masked {
         None
     } else {
@@ -217,11 +306,112 @@ pub fn guide(flow: Flow, failure: &Failure, options: GuideOptions) -> Guidance {
         kind,
         tone,
         role: Role::Alert,
-        copy_kind,
+        words,
         actions,
         focus: Focus::Summary,
         field,
         countdown,
         reference,
+    }
+}
+
+/// A success or confirmation the widget announces (`role=status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuccessKind {
+    Login,
+    Signup,
+    /// Sign-up accepted; the person must open the link in their email.
+    VerifyEmail,
+    /// A reset link was asked for.
+    Reset,
+    Logout,
+}
+
+impl SuccessKind {
+    /// Every kind.
+    pub const ALL: [SuccessKind; 5] = [
+        SuccessKind::Login,
+        SuccessKind::Signup,
+        SuccessKind::VerifyEmail,
+        SuccessKind::Reset,
+        SuccessKind::Logout,
+    ];
+
+    /// `data-outcome` of its banner.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuccessKind::Login => "login",
+            SuccessKind::Signup => "signup",
+            SuccessKind::VerifyEmail => "verify_email",
+            SuccessKind::Reset => "reset",
+            SuccessKind::Logout => "logout",
+        }
+    }
+
+    /// The title and body keys (the body names `{email}`).
+    pub fn keys(self) -> (Key, Key) {
+        match self {
+            SuccessKind::Login => (Key::SuccessLoginTitle, Key::SuccessLoginBody),
+            SuccessKind::Signup => (Key::SuccessSignupTitle, Key::SuccessSignupBody),
+            SuccessKind::VerifyEmail => (Key::SuccessVerifyEmailTitle, Key::SuccessVerifyEmailBody),
+            SuccessKind::Reset => (Key::SuccessResetTitle, Key::SuccessResetBody),
+            SuccessKind::Logout => (Key::SuccessLogoutTitle, Key::SuccessLogoutBody),
+        }
+    }
+
+    /// True when the person is signed in after it.
+    pub fn signed_in(self) -> bool {
+        matches!(self, SuccessKind::Login | SuccessKind::Signup)
+    }
+}
+
+/// The service's own status (`GET {base}/status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceState {
+    Operational,
+    Degraded,
+    Outage,
+    Maintenance,
+}
+
+impl ServiceState {
+    /// Every state.
+    pub const ALL: [ServiceState; 4] = [
+        ServiceState::Operational,
+        ServiceState::Degraded,
+        ServiceState::Outage,
+        ServiceState::Maintenance,
+    ];
+
+    /// The contract's name for it, and `data-status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceState::Operational => "operational",
+            ServiceState::Degraded => "degraded",
+            ServiceState::Outage => "outage",
+            ServiceState::Maintenance => "maintenance",
+        }
+    }
+
+    /// The state the contract names `s`, or `None`.
+    pub fn parse(s: &str) -> Option<ServiceState> {
+        ServiceState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == s)
+    }
+
+    /// Whether people see a banner for it: only when sign-in is not working normally.
+    pub fn shows_banner(self) -> bool {
+        self != ServiceState::Operational
+    }
+
+    /// The banner's title key; its body is [`Key::StatusBody`] for every state.
+    pub fn title(self) -> Key {
+        match self {
+            ServiceState::Operational => Key::StatusOperationalTitle,
+            ServiceState::Degraded => Key::StatusDegradedTitle,
+            ServiceState::Outage => Key::StatusOutageTitle,
+            ServiceState::Maintenance => Key::StatusMaintenanceTitle,
+        }
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod copy;
 pub mod fixtures;
+pub mod form;
 pub mod guidance;
 mod json;
 mod problem;

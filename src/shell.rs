@@ -1,40 +1,118 @@
-//! The copy the embed build ships outside the WebAssembly, taken from the same compiled locale
-//! tables as the widget, so designers edit it in one place:
-//! - the first screen's (`js/element.js`, `define_shell`), every locale: [`shell_copy_json`],
-//!   written into `dist/embed/auth-widget.js`;
+//! What the embed build ships outside the WebAssembly, made from the same Rust definitions and
+//! compiled locale tables as the live widget, so the two renderers cannot drift:
+//! - the first screen's definition and copy ([`spec_json`]): modes and what each shows, field
+//!   attributes, links, the minimum length, the element's attributes and themes, the failure
+//!   event's fields, and every text the first screen shows in every locale. `make embed` writes
+//!   it into `dist/embed/auth-widget.js`, where `js/element.js` draws from it alone;
 //! - the whole copy of each locale but English, which the embed's WebAssembly does not compile
 //!   in: [`locale_json`], written to `dist/embed/locales/<tag>.json` and loaded by the element
 //!   before a widget in that locale goes live.
 //!
 //! Pure Rust. `make embed` runs both through `examples/embed_copy.rs`.
 
-use crate::copy::{self, Locale, Text};
-use miniserde::json::{self, Object, Value};
+use crate::copy::{self, Key, Locale, Text};
+use crate::form::{self, Mode, Theme};
+use crate::taxonomy::FailureKind;
+use miniserde::json::{self, Array, Number, Object, Value};
 
-/// Every key the shell shows: the first screen of each mode and the load-failure banner.
-pub const SHELL_KEYS: &[&str] = &[
-    "form.title_login",
-    "form.title_signup",
-    "form.title_reset",
-    "form.email_label",
-    "form.password_label",
-    "form.password_hint_signup",
-    "form.show_password",
-    "form.hide_password",
-    "form.submit_login",
-    "form.submit_signup",
-    "form.submit_reset",
-    "form.pending_login",
-    "form.pending_signup",
-    "form.pending_reset",
-    "form.forgot_password",
-    "form.switch_to_signup",
-    "form.switch_to_login",
-    "form.back_to_login",
-    "shell.unavailable_title",
-    "shell.unavailable_body",
-    "shell.reload",
-];
+fn string(s: &str) -> Value {
+    Value::String(s.to_string())
+}
+
+fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Value {
+    Value::Array(items.into_iter().map(string).collect::<Array>())
+}
+
+fn object<'a>(members: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
+    let mut o = Object::new();
+    for (k, v) in members {
+        o.insert(k.to_string(), v);
+    }
+    Value::Object(o)
+}
+
+/// What one mode's first screen shows (keys name texts in `copy`).
+fn mode_spec(mode: Mode) -> Value {
+    let links = mode
+        .links()
+        .iter()
+        .map(|l| {
+            object([
+                ("action", string(l.action)),
+                ("label", string(l.label.as_str())),
+                ("to", string(l.to.as_str())),
+            ])
+        })
+        .collect::<Array>();
+    object([
+        ("title", string(mode.title().as_str())),
+        ("submit", string(mode.submit().as_str())),
+        ("pending", string(mode.pending().as_str())),
+        ("email_autocomplete", string(mode.email_autocomplete())),
+        (
+            "password_autocomplete",
+            mode.password_autocomplete().map_or(Value::Null, string),
+        ),
+        ("password_hint", Value::Bool(mode.password_hint())),
+        ("links", Value::Array(links)),
+    ])
+}
+
+/// The first screen's definition and its copy in every locale:
+/// `{attributes, modes: {login: {...}}, default_mode, themes, min_password, failure_detail,
+/// load_failure, keys: {role: key}, copy: {tag: {dir, texts: {key: text | {category: text}}}}}`.
+pub fn spec_json() -> String {
+    let modes = Mode::ALL.iter().map(|m| (m.as_str(), mode_spec(*m)));
+    let keys = [
+        ("email_label", Key::FormEmailLabel),
+        ("password_label", Key::FormPasswordLabel),
+        ("password_hint", Key::FormPasswordHintSignup),
+        ("show_password", Key::FormShowPassword),
+        ("hide_password", Key::FormHidePassword),
+        ("unavailable_title", Key::ShellUnavailableTitle),
+        ("unavailable_body", Key::ShellUnavailableBody),
+        ("reload", Key::ShellReload),
+    ]
+    .map(|(role, key)| (role, string(key.as_str())));
+    let mut locales = Object::new();
+    for locale in Locale::all() {
+        let mut texts = Object::new();
+        for key in form::shell_keys() {
+            if let Some(text) = copy::entry(locale, key) {
+                texts.insert(key.as_str().to_string(), text_value(text));
+            }
+        }
+        let dir = if locale.is_rtl() { "rtl" } else { "ltr" };
+        locales.insert(
+            locale.tag().to_string(),
+            object([("dir", string(dir)), ("texts", Value::Object(texts))]),
+        );
+    }
+    let spec = object([
+        ("attributes", strings(form::ATTRIBUTES)),
+        ("modes", object(modes)),
+        ("default_mode", string(Mode::default().as_str())),
+        (
+            "themes",
+            strings(Theme::ALL.iter().filter_map(|t| t.attr())),
+        ),
+        (
+            "min_password",
+            Value::Number(Number::U64(u64::from(form::DEFAULT_MIN_PASSWORD))),
+        ),
+        ("failure_detail", strings(form::FAILURE_DETAIL)),
+        (
+            "load_failure",
+            object([
+                ("flow", string(form::LOAD_FLOW)),
+                ("kind", string(FailureKind::Unreachable.as_str())),
+            ]),
+        ),
+        ("keys", object(keys)),
+        ("copy", Value::Object(locales)),
+    ]);
+    json::to_string(&spec)
+}
 
 fn text_value(text: &Text) -> Value {
     match text {
@@ -49,31 +127,12 @@ fn text_value(text: &Text) -> Value {
     }
 }
 
-/// `{"en": {"dir": "ltr", "texts": {key: text | {category: text}}}, …}` for every locale.
-pub fn shell_copy_json() -> String {
-    let mut locales = Object::new();
-    for locale in Locale::all() {
-        let mut texts = Object::new();
-        for key in SHELL_KEYS {
-            if let Some(text) = copy::entry(locale, key) {
-                texts.insert((*key).to_string(), text_value(text));
-            }
-        }
-        let mut o = Object::new();
-        let dir = if locale.is_rtl() { "rtl" } else { "ltr" };
-        o.insert("dir".to_string(), Value::String(dir.to_string()));
-        o.insert("texts".to_string(), Value::Object(texts));
-        locales.insert(locale.tag().to_string(), Value::Object(o));
-    }
-    json::to_string(&Value::Object(locales))
-}
-
 /// `{key: text | {category: text}}`: every text of `locale`, in the format `copy-url` takes.
 pub fn locale_json(locale: Locale) -> String {
     let mut texts = Object::new();
-    for key in copy::KEYS {
-        if let Some(text) = copy::entry(locale, key) {
-            texts.insert((*key).to_string(), text_value(text));
+    for key in Key::ALL {
+        if let Some(text) = copy::entry(locale, *key) {
+            texts.insert(key.as_str().to_string(), text_value(text));
         }
     }
     json::to_string(&Value::Object(texts))
@@ -86,11 +145,12 @@ mod tests {
     #[test]
     fn every_shell_key_is_in_every_locale() {
         for locale in Locale::all() {
-            for key in SHELL_KEYS {
+            for key in form::shell_keys() {
                 assert!(
                     copy::entry(locale, key).is_some(),
-                    "{} lacks {key}",
-                    locale.tag()
+                    "{} lacks {}",
+                    locale.tag(),
+                    key.as_str()
                 );
             }
         }
@@ -112,27 +172,54 @@ mod tests {
         assert!(forms.contains_key("one") && forms.contains_key("other"));
     }
 
+    fn member(value: &Value, name: &str) -> Value {
+        match value {
+            Value::Object(o) => o.get(name).cloned().unwrap_or(Value::Null),
+            _ => panic!("not an object where {name} was expected"),
+        }
+    }
+
     #[test]
-    fn the_json_holds_each_locale_its_direction_and_plural_forms() {
-        let parsed: Value = json::from_str(&shell_copy_json()).expect("valid JSON");
-        let Value::Object(locales) = parsed else {
-            panic!("not an object")
+    fn the_spec_holds_each_locale_its_direction_and_plural_forms() {
+        let spec: Value = json::from_str(&spec_json()).expect("valid JSON");
+        let Value::Object(locales) = member(&spec, "copy") else {
+            panic!("copy")
         };
         let tags: Vec<&str> = locales.keys().map(String::as_str).collect();
         assert_eq!(tags, ["ar", "de", "en"]);
-        let field = |tag: &str, name: &str| match &locales[tag] {
-            Value::Object(o) => o[name].clone(),
-            _ => panic!("{tag} is not an object"),
-        };
-        assert!(matches!(field("ar", "dir"), Value::String(d) if d == "rtl"));
-        assert!(matches!(field("en", "dir"), Value::String(d) if d == "ltr"));
-        let Value::Object(en) = field("en", "texts") else {
+        let ar = member(&spec, "copy");
+        assert!(matches!(member(&member(&ar, "ar"), "dir"), Value::String(d) if d == "rtl"));
+        assert!(matches!(member(&member(&ar, "en"), "dir"), Value::String(d) if d == "ltr"));
+        let Value::Object(en) = member(&member(&ar, "en"), "texts") else {
             panic!("texts")
         };
-        assert_eq!(en.len(), SHELL_KEYS.len());
+        assert_eq!(en.len(), form::shell_keys().len());
         assert!(matches!(&en["form.password_label"], Value::String(s) if s == "Password"));
         assert!(
             matches!(&en["form.password_hint_signup"], Value::Object(forms) if forms.contains_key("one") && forms.contains_key("other"))
         );
+    }
+
+    /// Regression: the shell accepted `mode="reset"` while the live widget refused it.
+    #[test]
+    fn the_spec_lists_every_mode_the_live_widget_parses() {
+        let spec: Value = json::from_str(&spec_json()).expect("valid JSON");
+        let Value::Object(modes) = member(&spec, "modes") else {
+            panic!("modes")
+        };
+        let names: Vec<&str> = modes.keys().map(String::as_str).collect();
+        assert_eq!(names, ["login", "reset", "signup"]);
+        for name in names {
+            assert!(Mode::parse(name).is_some(), "{name}");
+        }
+        let reset = member(&member(&spec, "modes"), "reset");
+        assert!(matches!(
+            member(&reset, "password_autocomplete"),
+            Value::Null
+        ));
+        assert!(matches!(
+            member(&spec, "min_password"),
+            Value::Number(Number::U64(8))
+        ));
     }
 }

@@ -31,6 +31,18 @@ impl Flow {
         Flow::PasswordReset,
     ];
 
+    /// The contract's call for this flow (its method and path).
+    pub fn call(self) -> auth_contract::Call {
+        use auth_contract::Call;
+        match self {
+            Flow::Login => Call::Login,
+            Flow::Signup => Call::Signup,
+            Flow::Session => Call::Session,
+            Flow::Logout => Call::Logout,
+            Flow::PasswordReset => Call::PasswordReset,
+        }
+    }
+
     /// Stable name used in events, telemetry and `data-` attributes.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -136,22 +148,23 @@ impl FailureKind {
     /// The kind for a server `code`, with the status class the contract gives it
     /// (`true` for 5xx). Client-side kinds have no code.
     fn from_code(code: &str) -> Option<(FailureKind, bool)> {
+        use auth_contract::Code as C;
+        let code = C::parse(code)?;
         let kind = match code {
-            "invalid_credentials" => FailureKind::InvalidCredentials,
-            "account_locked" => FailureKind::AccountLocked,
-            "account_disabled" => FailureKind::AccountDisabled,
-            "email_unverified" => FailureKind::EmailUnverified,
-            "validation_failed" => FailureKind::ValidationFailed,
-            "email_taken" => FailureKind::EmailTaken,
-            "signup_closed" => FailureKind::SignupClosed,
-            "rate_limited" => FailureKind::RateLimited,
-            "session_invalid" => FailureKind::SessionInvalid,
-            "session_expired" => FailureKind::SessionExpired,
-            "service_unavailable" => return Some((FailureKind::ServiceUnavailable, true)),
-            "internal_error" => return Some((FailureKind::InternalError, true)),
-            _ => return None,
+            C::InvalidCredentials => FailureKind::InvalidCredentials,
+            C::AccountLocked => FailureKind::AccountLocked,
+            C::AccountDisabled => FailureKind::AccountDisabled,
+            C::EmailUnverified => FailureKind::EmailUnverified,
+            C::ValidationFailed => FailureKind::ValidationFailed,
+            C::EmailTaken => FailureKind::EmailTaken,
+            C::SignupClosed => FailureKind::SignupClosed,
+            C::RateLimited => FailureKind::RateLimited,
+            C::SessionInvalid => FailureKind::SessionInvalid,
+            C::SessionExpired => FailureKind::SessionExpired,
+            C::ServiceUnavailable => FailureKind::ServiceUnavailable,
+            C::InternalError => FailureKind::InternalError,
         };
-        Some((kind, false))
+        Some((kind, code.is_server_error()))
     }
 
     /// True when the fault is on the service's side: the copy must say so and never
@@ -176,6 +189,9 @@ pub enum Field {
 }
 
 impl Field {
+    /// Every field.
+    pub const ALL: [Field; 2] = [Field::Email, Field::Password];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Field::Email => "email",
@@ -185,40 +201,7 @@ impl Field {
 }
 
 /// Why a field was refused (`errors[].code` in the contract).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum FieldErrorCode {
-    Missing,
-    Malformed,
-    TooShort,
-    TooLong,
-    Common,
-    ContainsEmail,
-}
-
-impl FieldErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FieldErrorCode::Missing => "missing",
-            FieldErrorCode::Malformed => "malformed",
-            FieldErrorCode::TooShort => "too_short",
-            FieldErrorCode::TooLong => "too_long",
-            FieldErrorCode::Common => "common",
-            FieldErrorCode::ContainsEmail => "contains_email",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "missing" => FieldErrorCode::Missing,
-            "malformed" => FieldErrorCode::Malformed,
-            "too_short" => FieldErrorCode::TooShort,
-            "too_long" => FieldErrorCode::TooLong,
-            "common" => FieldErrorCode::Common,
-            "contains_email" => FieldErrorCode::ContainsEmail,
-            _ => return None,
-        })
-    }
-}
+pub use auth_contract::FieldCode as FieldErrorCode;
 
 /// One refused field, with the limit the message should state.
 #[derive(Clone, Debug, PartialEq, Eq)]

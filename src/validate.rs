@@ -1,41 +1,12 @@
 //! Client-side checks, run on submit only (fields-7): missing fields, an email that
 //! cannot be an address, and a sign-up password shorter than the minimum.
 
+use crate::copy::Key;
+use crate::form::Mode;
 use crate::taxonomy::{Field, FieldError, FieldErrorCode};
-
-/// What the form is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Mode {
-    #[default]
-    Login,
-    Signup,
-    /// Asking for a password-reset link.
-    Reset,
-}
-
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Login => "login",
-            Mode::Signup => "signup",
-            Mode::Reset => "reset",
-        }
-    }
-
-    /// Parses the `mode` attribute; `None` for anything else.
-    pub fn parse(s: &str) -> Option<Mode> {
-        match s {
-            "login" => Some(Mode::Login),
-            "signup" => Some(Mode::Signup),
-            _ => None,
-        }
-    }
-}
 
 /// Longest email address accepted (RFC 5321 path limit).
 pub const MAX_EMAIL_LEN: u32 = 254;
-/// Default sign-up minimum, in code points (fields-9).
-pub const DEFAULT_MIN_PASSWORD: u32 = 8;
 
 /// True when `email` looks like an address: text, one `@`, text, a dot in the domain.
 pub fn plausible_email(email: &str) -> bool {
@@ -94,9 +65,23 @@ pub fn validate(mode: Mode, email: &str, password: &str, min_password: u32) -> V
     errors
 }
 
-/// Copy key of a field error's message.
-pub fn field_error_key(e: &FieldError) -> String {
-    format!("field.{}.{}", e.field.as_str(), e.code.as_str())
+/// Copy key of a field error's message. An email refused for a reason only passwords have
+/// reads as a format problem.
+pub fn field_error_key(e: &FieldError) -> Key {
+    use FieldErrorCode as C;
+    match (e.field, e.code) {
+        (Field::Email, C::Missing) => Key::FieldEmailMissing,
+        (Field::Email, C::TooLong) => Key::FieldEmailTooLong,
+        (Field::Email, C::Malformed | C::TooShort | C::Common | C::ContainsEmail) => {
+            Key::FieldEmailMalformed
+        }
+        (Field::Password, C::Missing) => Key::FieldPasswordMissing,
+        (Field::Password, C::Malformed) => Key::FieldPasswordMalformed,
+        (Field::Password, C::TooShort) => Key::FieldPasswordTooShort,
+        (Field::Password, C::TooLong) => Key::FieldPasswordTooLong,
+        (Field::Password, C::Common) => Key::FieldPasswordCommon,
+        (Field::Password, C::ContainsEmail) => Key::FieldPasswordContainsEmail,
+    }
 }
 
 /// The number a field error's message states (for plurals and `{n}`).

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use auth_widget::copy::LOCALES;
 use auth_widget::fixtures::FIXTURES;
+use auth_widget::guidance::Words;
 use auth_widget::taxonomy::FailureKind;
 
 /// Longest title (banner, form and status headings), in code points. Keeps headings on one
@@ -254,9 +255,7 @@ impl LocaleFile {
     }
 }
 
-#[path = "../src/locale_file.rs"]
-mod locale_file;
-use locale_file::{Item, walk};
+use auth_contract::locale_file::{Item, walk};
 
 fn flatten(table: &toml::Table, out: &mut LocaleFile) {
     walk(table, &mut |key, item| match item {
@@ -407,7 +406,7 @@ fn service_side_copy_kinds() -> BTreeSet<&'static str> {
         FIXTURES
             .iter()
             .filter(|f| f.expect.kind.is_service_side())
-            .map(|f| f.expect.copy_kind),
+            .map(|f| f.expect.words.as_str()),
     );
     kinds.extend(["internal_error", "unknown"]);
     kinds
@@ -453,8 +452,7 @@ fn every_failure_has_a_title_and_a_body_in_every_locale() {
     let mut problems = Vec::new();
     for file in load() {
         let mut kinds: BTreeSet<String> = failure_tables(&file);
-        kinds.extend(FIXTURES.iter().map(|f| f.expect.copy_kind.to_string()));
-        kinds.extend(FailureKind::ALL.iter().map(|k| k.as_str().to_string()));
+        kinds.extend(Words::all().map(|w| w.as_str().to_string()));
         for kind in kinds {
             for part in ["title", "body"] {
                 let key = format!("failure.{kind}.{part}");
@@ -483,28 +481,28 @@ fn every_failure_in_the_fixture_table_offers_a_next_step() {
         };
         for f in FIXTURES {
             for action in f.expect.actions {
-                let key = action.copy_key();
-                let texts = file.get(&key);
+                let key = action.copy_key().as_str();
+                let texts = file.get(key);
                 if texts.is_empty() || texts.iter().any(|t| t.text.trim().is_empty()) {
                     problems.push(format!(
                         "{}: the button label is missing or empty (fixture \"{}\")",
-                        file.at_key(&key),
+                        file.at_key(key),
                         f.name
                     ));
                 }
             }
             // No button: the body itself must tell the person what to do.
             if f.expect.actions.is_empty() {
-                let key = format!("failure.{}.body", f.expect.copy_kind);
+                let key = f.expect.words.keys().1.as_str();
                 if f.expect.kind != FailureKind::ValidationFailed {
                     problems.push(format!(
                         "{}: fixture \"{}\" offers no action; only validation failures may \
                          rely on their wording (add an action in src/guidance.rs)",
-                        file.at_key(&key),
+                        file.at_key(key),
                         f.name
                     ));
                 }
-                for t in file.get(&key) {
+                for t in file.get(key) {
                     if !starts_with_instruction(&t.text, &rules) {
                         problems.push(instruction_problem(&file, t, &rules));
                     }

@@ -17,7 +17,7 @@ fn every_fixture_maps_to_its_expected_guidance() {
         assert_eq!(g.kind, e.kind, "{}: kind", f.name);
         assert_eq!(g.tone, e.tone, "{}: tone", f.name);
         assert_eq!(g.role, e.role, "{}: role", f.name);
-        assert_eq!(g.copy_kind, e.copy_kind, "{}: copy", f.name);
+        assert_eq!(g.words, e.words, "{}: copy", f.name);
         assert_eq!(g.focus, e.focus, "{}: focus", f.name);
         assert_eq!(g.actions, e.actions, "{}: actions", f.name);
         assert_eq!(g.countdown, e.countdown, "{}: countdown", f.name);
@@ -39,20 +39,21 @@ fn every_failure_kind_has_a_fixture() {
 #[test]
 fn every_fixture_copy_key_exists_in_every_locale() {
     for f in FIXTURES {
-        for suffix in ["title", "body"] {
-            let key = format!("failure.{}.{}", f.expect.copy_kind, suffix);
+        let (title, body) = f.expect.words.keys();
+        for key in [title, body] {
             for locale in Locale::all() {
                 assert!(
-                    copy::entry(locale, &key).is_some(),
-                    "{}: {key} missing in {}",
+                    copy::entry(locale, key).is_some(),
+                    "{}: {} missing in {}",
                     f.name,
+                    key.as_str(),
                     locale.tag()
                 );
             }
         }
         for action in f.expect.actions {
             assert!(
-                copy::entry(Locale::FALLBACK, &action.copy_key()).is_some(),
+                copy::entry(Locale::FALLBACK, action.copy_key()).is_some(),
                 "{}",
                 action.as_str()
             );
@@ -65,7 +66,7 @@ fn every_fixture_copy_key_exists_in_every_locale() {
 #[test]
 fn only_credential_failures_use_credential_words() {
     for f in FIXTURES {
-        if f.expect.copy_kind == "invalid_credentials" {
+        if f.expect.words.blame_details() {
             assert!(
                 matches!(
                     f.expect.kind,
@@ -78,7 +79,7 @@ fn only_credential_failures_use_credential_words() {
             );
         }
         if f.expect.kind.is_service_side() {
-            assert_ne!(f.expect.copy_kind, "invalid_credentials", "{}", f.name);
+            assert!(!f.expect.words.blame_details(), "{}", f.name);
         }
     }
 }
@@ -88,5 +89,19 @@ fn edge_bodies_classify_as_the_table_says_with_the_native_parser() {
     for (what, flow, status, body, expected) in bodies::BODIES {
         let got = bodies::summary(&bodies::classify_body(*flow, *status, body));
         assert_eq!(&got, expected, "{what}");
+    }
+}
+
+/// The reference server counts telemetry only for outcomes the contract crate lists; a
+/// failure kind outside that list would be counted as `other`.
+#[test]
+fn every_failure_kind_is_an_outcome_the_contract_knows() {
+    for kind in FailureKind::ALL {
+        assert!(
+            auth_contract::Code::parse(kind.as_str()).is_some()
+                || auth_contract::CLIENT_OUTCOMES.contains(&kind.as_str()),
+            "{} is neither a contract code nor a client outcome",
+            kind.as_str()
+        );
     }
 }

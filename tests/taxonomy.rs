@@ -1,13 +1,14 @@
 //! Property and edge tests for the classifier, copy filling and client-side validation.
 #![cfg(not(target_arch = "wasm32"))]
 
-use auth_widget::copy::{self, Locale, english_plural};
-use auth_widget::guidance::{GuideOptions, guide};
+use auth_widget::copy::{self, Key, Locale, english_plural};
+use auth_widget::form::Mode;
+use auth_widget::guidance::{GuideOptions, Words, guide};
 use auth_widget::taxonomy::{
     FailureKind, Field, FieldErrorCode, Flow, Response, Success, Transport, classify,
     parse_retry_after,
 };
-use auth_widget::validate::{Mode, validate};
+use auth_widget::validate::validate;
 use proptest::prelude::*;
 
 const FLOWS: [Flow; 5] = Flow::ALL;
@@ -87,10 +88,10 @@ proptest! {
             let g = guide(flow, &failure, GuideOptions::default());
             if status >= 500 {
                 prop_assert_ne!(failure.kind, FailureKind::InvalidCredentials);
-                prop_assert_ne!(g.copy_kind, "invalid_credentials");
+                prop_assert!(!g.words.blame_details());
             }
             if !(400..500).contains(&status) {
-                prop_assert!(!g.copy_kind.starts_with("invalid_credentials"));
+                prop_assert!(!g.words.blame_details());
             }
             prop_assert!(g.countdown.is_none_or(|s| s <= 86_400));
         } else {
@@ -167,8 +168,8 @@ fn a_credentials_code_on_a_5xx_is_not_believed() {
     .unwrap_err();
     assert_eq!(f.kind, FailureKind::Unknown);
     assert_eq!(
-        guide(Flow::Login, &f, GuideOptions::default()).copy_kind,
-        "internal_error"
+        guide(Flow::Login, &f, GuideOptions::default()).words,
+        Words::Of(FailureKind::InternalError)
     );
 }
 
@@ -286,27 +287,25 @@ fn client_checks_run_in_the_order_of_the_form() {
 fn copy_fills_variables_and_plurals() {
     let en = Locale::FALLBACK;
     assert_eq!(
-        copy::text(en, "failure.countdown", Some(1), &[], &english_plural),
+        copy::text(en, Key::FailureCountdown, Some(1), &[], &english_plural),
         "You can try again in 1 second."
     );
     assert_eq!(
-        copy::text(en, "failure.countdown", Some(5), &[], &english_plural),
+        copy::text(en, Key::FailureCountdown, Some(5), &[], &english_plural),
         "You can try again in 5 seconds."
     );
     assert_eq!(
         copy::text(
             en,
-            "failure.reference",
+            Key::FailureReference,
             None,
             &[("reference", "R-1")],
             &english_plural
         ),
         "If you contact support, quote this reference: R-1"
     );
-    assert_eq!(
-        copy::text(en, "no.such.key", None, &[], &english_plural),
-        "no.such.key"
-    );
+    assert_eq!(Key::parse("no.such.key"), None);
+    assert_eq!(Key::parse("failure.countdown"), Some(Key::FailureCountdown));
     assert_eq!(Locale::negotiate(["xx-YY", "en-GB"]), en);
 }
 

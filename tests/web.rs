@@ -21,7 +21,7 @@ mod element;
 #[path = "web/shell.rs"]
 mod shell;
 
-use auth_widget::validate::Mode;
+use auth_widget::form::Mode;
 use support::{Within, active, mount};
 use wasm_bindgen_test::*;
 
@@ -115,7 +115,7 @@ async fn wrong_password_shows_invalid_credentials_alert_keeps_email_clears_passw
 #[wasm_bindgen_test]
 fn copy_read_at_runtime_stands_in_for_the_compiled_copy_and_copy_url_wins_over_it() {
     use auth_widget::components::{I18n, Override, Texts};
-    use auth_widget::copy::Locale;
+    use auth_widget::copy::{Key, Locale};
     use std::sync::Arc;
     let texts = |pairs: &[(&str, &str)]| {
         let mut texts = Texts::default();
@@ -141,14 +141,14 @@ fn copy_read_at_runtime_stands_in_for_the_compiled_copy_and_copy_url_wins_over_i
         ]),
         overrides: None,
     };
-    assert_eq!(i18n.t("form.title_login"), "from the locale file");
+    assert_eq!(i18n.t(Key::FormTitleLogin), "from the locale file");
     assert_eq!(
-        i18n.tv("failure.reference", None, &[("reference", "x1")]),
+        i18n.tv(Key::FailureReference, None, &[("reference", "x1")]),
         "ref x1",
         "variables are filled in file texts too"
     );
-    let compiled = auth_widget::copy::text(ar, "form.sign_out", None, &[], &|_| "other");
-    assert_eq!(i18n.t("form.sign_out"), compiled, "keys the file lacks");
+    let compiled = auth_widget::copy::text(ar, Key::FormSignOut, None, &[], &|_| "other");
+    assert_eq!(i18n.t(Key::FormSignOut), compiled, "keys the file lacks");
     i18n.overrides = texts(&[("form.title_login", "from copy-url")]);
-    assert_eq!(i18n.t("form.title_login"), "from copy-url");
+    assert_eq!(i18n.t(Key::FormTitleLogin), "from copy-url");
 }

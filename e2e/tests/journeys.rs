@@ -55,7 +55,40 @@ static JOURNEYS: &[Journey] = &[
     journey!(host::a_widget_in_another_locale_loads_its_copy_file_and_speaks_it),
 ];
 
+/// Every `pub async fn` in `journeys/*.rs` that `JOURNEYS` does not list (`module::function`):
+/// a journey written but not listed would otherwise never run.
+fn unlisted_journeys() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/journeys");
+    let mut unlisted = Vec::new();
+    let files = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for file in files.flatten().map(|f| f.path()) {
+        let Some(module) = file.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        for line in text.lines() {
+            let Some(rest) = line.strip_prefix("pub async fn ") else {
+                continue;
+            };
+            let name = rest.split(['(', '<']).next().unwrap_or_default().trim();
+            let full = format!("{module}::{name}");
+            if !JOURNEYS.iter().any(|j| j.name == full) {
+                unlisted.push(full);
+            }
+        }
+    }
+    unlisted
+}
+
 fn main() {
+    let unlisted = unlisted_journeys();
+    if !unlisted.is_empty() {
+        eprintln!(
+            "e2e: journeys written but not listed in JOURNEYS (e2e/tests/journeys.rs), so they would never run:\n  {}",
+            unlisted.join("\n  ")
+        );
+        std::process::exit(1);
+    }
     if std::env::var_os("AUTH_WIDGET_E2E").is_none() {
         println!("e2e journeys skipped: run `bash scripts/e2e.sh` (or set AUTH_WIDGET_E2E=1)");
         return;

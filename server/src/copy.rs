@@ -10,8 +10,7 @@ use serde_json::{Map, Value};
 use crate::problem::{Code, Problem};
 use crate::state::Shared;
 
-#[path = "../../src/locale_file.rs"]
-mod locale_file;
+use auth_contract::locale_file;
 
 /// The locale file as flat JSON: dotted keys; a plural is an object of its forms.
 pub fn to_json(table: &toml::Table) -> Map<String, Value> {

@@ -9,7 +9,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::input;
-use crate::problem::{CONTRACT_CODES, FieldError, Problem, ProblemBody};
+use crate::problem::{FieldError, Problem, ProblemBody};
 use crate::state::Shared;
 use crate::status::ServiceStatus;
 
@@ -42,19 +42,9 @@ pub struct TelemetryReport {
     pub widget_version: Option<String>,
 }
 
-/// Client-side outcomes the widget reports besides `success` and the contract's codes
-/// (docs/contract.md, "The failures the widget distinguishes").
-pub const WIDGET_OUTCOMES: [&str; 9] = [
-    "success",
-    "offline",
-    "unreachable",
-    "timeout",
-    "unexpected_response",
-    "unknown",
-    "session_rejected",
-    "aborted",
-    "other",
-];
+/// Client-side outcomes the widget reports besides the contract's codes (defined once, in the
+/// contract crate).
+pub use auth_contract::CLIENT_OUTCOMES as WIDGET_OUTCOMES;
 
 const FLOWS: [&str; 7] = [
     "login",
@@ -134,7 +124,7 @@ pub async fn telemetry(
         ));
     };
     let known = WIDGET_OUTCOMES.contains(&outcome.as_str())
-        || CONTRACT_CODES.iter().any(|c| c.as_str() == outcome);
+        || auth_contract::Code::parse(&outcome).is_some();
     let outcome = if known { outcome } else { "other".to_string() };
     let flow = flow.replace('-', "_");
     tracing::info!(flow = %flow, outcome = %outcome, "widget outcome reported");

@@ -5,22 +5,14 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// Machine-readable error codes. The first twelve are the contract in docs/contract.md; the rest
-/// answer requests that no conforming client sends (bad JSON, wrong route, ...).
+pub use auth_contract::Code as ContractCode;
+
+/// Machine-readable error codes: the contract's (docs/contract.md, defined once in the
+/// `auth-contract` crate), and the ones that answer requests no conforming client sends (bad
+/// JSON, wrong route, ...).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Code {
-    InvalidCredentials,
-    AccountLocked,
-    AccountDisabled,
-    EmailUnverified,
-    ValidationFailed,
-    EmailTaken,
-    SignupClosed,
-    RateLimited,
-    SessionInvalid,
-    SessionExpired,
-    ServiceUnavailable,
-    InternalError,
+    Contract(ContractCode),
     // Outside the contract: protocol-level mistakes and operator endpoints.
     MalformedRequest,
     UnsupportedMediaType,
@@ -31,35 +23,37 @@ pub enum Code {
     FaultsDisabled,
 }
 
-/// The contract's codes, in the order of docs/contract.md.
-pub const CONTRACT_CODES: [Code; 12] = [
-    Code::InvalidCredentials,
-    Code::AccountLocked,
-    Code::AccountDisabled,
-    Code::EmailUnverified,
-    Code::ValidationFailed,
-    Code::EmailTaken,
-    Code::SignupClosed,
-    Code::RateLimited,
-    Code::SessionInvalid,
-    Code::SessionExpired,
-    Code::ServiceUnavailable,
-    Code::InternalError,
-];
+/// The contract's codes under their own names, so handlers read `Code::AccountLocked`; they
+/// are constants (not a second list of variants) and match in patterns like variants.
+#[allow(non_upper_case_globals)]
+impl Code {
+    pub const InvalidCredentials: Code = Code::Contract(ContractCode::InvalidCredentials);
+    pub const AccountLocked: Code = Code::Contract(ContractCode::AccountLocked);
+    pub const AccountDisabled: Code = Code::Contract(ContractCode::AccountDisabled);
+    pub const EmailUnverified: Code = Code::Contract(ContractCode::EmailUnverified);
+    pub const ValidationFailed: Code = Code::Contract(ContractCode::ValidationFailed);
+    pub const EmailTaken: Code = Code::Contract(ContractCode::EmailTaken);
+    pub const SignupClosed: Code = Code::Contract(ContractCode::SignupClosed);
+    pub const RateLimited: Code = Code::Contract(ContractCode::RateLimited);
+    pub const SessionInvalid: Code = Code::Contract(ContractCode::SessionInvalid);
+    pub const SessionExpired: Code = Code::Contract(ContractCode::SessionExpired);
+    pub const ServiceUnavailable: Code = Code::Contract(ContractCode::ServiceUnavailable);
+    pub const InternalError: Code = Code::Contract(ContractCode::InternalError);
+}
 
-const ALL_CODES: [Code; 19] = [
-    Code::InvalidCredentials,
-    Code::AccountLocked,
-    Code::AccountDisabled,
-    Code::EmailUnverified,
-    Code::ValidationFailed,
-    Code::EmailTaken,
-    Code::SignupClosed,
-    Code::RateLimited,
-    Code::SessionInvalid,
-    Code::SessionExpired,
-    Code::ServiceUnavailable,
-    Code::InternalError,
+/// The contract's codes, in the order of docs/contract.md.
+pub const CONTRACT_CODES: [Code; 12] = {
+    let all = ContractCode::ALL;
+    let mut out = [Code::InternalError; 12];
+    let mut i = 0;
+    while i < all.len() {
+        out[i] = Code::Contract(all[i]);
+        i += 1;
+    }
+    out
+};
+
+const OUTSIDE_CONTRACT: [Code; 7] = [
     Code::MalformedRequest,
     Code::UnsupportedMediaType,
     Code::PayloadTooLarge,
@@ -72,18 +66,7 @@ const ALL_CODES: [Code; 19] = [
 impl Code {
     pub fn as_str(self) -> &'static str {
         match self {
-            Code::InvalidCredentials => "invalid_credentials",
-            Code::AccountLocked => "account_locked",
-            Code::AccountDisabled => "account_disabled",
-            Code::EmailUnverified => "email_unverified",
-            Code::ValidationFailed => "validation_failed",
-            Code::EmailTaken => "email_taken",
-            Code::SignupClosed => "signup_closed",
-            Code::RateLimited => "rate_limited",
-            Code::SessionInvalid => "session_invalid",
-            Code::SessionExpired => "session_expired",
-            Code::ServiceUnavailable => "service_unavailable",
-            Code::InternalError => "internal_error",
+            Code::Contract(c) => c.as_str(),
             Code::MalformedRequest => "malformed_request",
             Code::UnsupportedMediaType => "unsupported_media_type",
             Code::PayloadTooLarge => "payload_too_large",
@@ -95,25 +78,17 @@ impl Code {
     }
 
     pub fn parse(s: &str) -> Option<Code> {
-        ALL_CODES.into_iter().find(|c| c.as_str() == s)
+        ContractCode::parse(s)
+            .map(Code::Contract)
+            .or_else(|| OUTSIDE_CONTRACT.into_iter().find(|c| c.as_str() == s))
     }
 
     pub fn status(self) -> StatusCode {
         match self {
-            Code::InvalidCredentials | Code::SessionInvalid | Code::SessionExpired => {
-                StatusCode::UNAUTHORIZED
+            Code::Contract(c) => {
+                StatusCode::from_u16(c.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             }
-            Code::AccountLocked
-            | Code::AccountDisabled
-            | Code::EmailUnverified
-            | Code::SignupClosed
-            | Code::Forbidden
-            | Code::FaultsDisabled => StatusCode::FORBIDDEN,
-            Code::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
-            Code::EmailTaken => StatusCode::CONFLICT,
-            Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            Code::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-            Code::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
+            Code::Forbidden | Code::FaultsDisabled => StatusCode::FORBIDDEN,
             Code::MalformedRequest => StatusCode::BAD_REQUEST,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -172,10 +147,7 @@ impl Code {
 
     /// Whether responses with this code carry `Retry-After`.
     pub fn wants_retry_after(self) -> bool {
-        matches!(
-            self,
-            Code::RateLimited | Code::ServiceUnavailable | Code::AccountLocked
-        )
+        matches!(self, Code::Contract(c) if c.wants_retry_after())
     }
 }
 

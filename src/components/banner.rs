@@ -2,7 +2,8 @@
 
 use super::i18n::I18n;
 use super::reactive::{flag, shown_when, text};
-use crate::guidance::{Action, Guidance};
+use crate::copy::Key;
+use crate::guidance::{Action, Guidance, SuccessKind};
 use crate::taxonomy::FieldError;
 use crate::validate::{field_error_key, field_error_number};
 use leptos::html;
@@ -13,19 +14,13 @@ use leptos::prelude::*;
 pub enum Notice {
     /// A failure, with the field errors its summary links to.
     Failure(Guidance, Vec<FieldError>),
-    /// A success or confirmation: copy key prefix (`success.<kind>`) and the email it names.
-    Success { kind: &'static str, email: String },
+    /// A success or confirmation, and the email it names.
+    Success { kind: SuccessKind, email: String },
 }
 
-/// The copy key of a field error, falling back to `malformed` for codes that field lacks.
+/// A field error's message.
 pub fn field_message(i18n: &I18n, e: &FieldError) -> String {
-    let key = field_error_key(e);
-    let key = if crate::copy::vars(&key).is_some() {
-        key
-    } else {
-        format!("field.{}.malformed", e.field.as_str())
-    };
-    i18n.tv(&key, field_error_number(e), &[])
+    i18n.tv(field_error_key(e), field_error_number(e), &[])
 }
 
 /// The failure banner. `id_prefix` makes field links unique per instance.
@@ -72,7 +67,7 @@ pub fn FailureBanner(
                     disabled=flag(move || waits && (remaining.get() > 0))
                     on:click=move |_| on_action.run(a)
                 >
-                    {text(move || i18n.read().t(&a.copy_key()))}
+                    {text(move || i18n.read().t(a.copy_key()))}
                 </button>
             }
         })
@@ -84,7 +79,7 @@ pub fn FailureBanner(
                 <p class="aw-banner__countdown" data-countdown=text(move || remaining.get().to_string())>
                     {text(move || {
                         let n = remaining.get();
-                        i18n.read().tv("failure.countdown", Some(u64::from(n)), &[])
+                        i18n.read().tv(Key::FailureCountdown, Some(u64::from(n)), &[])
                     })}
                 </p>
             }
@@ -100,15 +95,15 @@ pub fn FailureBanner(
             node_ref=node_ref
         >
             <div role=guidance.role.as_str()>
-                <h2 class="aw-banner__title">{text(move || i18n.read().t(&title_key))}</h2>
-                <p class="aw-banner__body">{text(move || i18n.read().t(&body_key))}</p>
+                <h2 class="aw-banner__title">{text(move || i18n.read().t(title_key))}</h2>
+                <p class="aw-banner__body">{text(move || i18n.read().t(body_key))}</p>
                 <ul class="aw-banner__errors">{links}</ul>
                 {countdown}
                 {reference
                     .map(|r| {
                         view! {
                             <p class="aw-banner__reference">
-                                {text(move || i18n.read().tv("failure.reference", None, &[("reference", &r)]))}
+                                {text(move || i18n.read().tv(Key::FailureReference, None, &[("reference", &r)]))}
                             </p>
                         }
                     })}
@@ -121,20 +116,19 @@ pub fn FailureBanner(
 /// A success or confirmation message (`role=status`; focus does not move, errors-12).
 #[component]
 pub fn SuccessBanner(
-    /// `success.<kind>` copy.
-    kind: &'static str,
+    /// What succeeded.
+    kind: SuccessKind,
     /// The email the message names.
     email: String,
     /// Copy for this instance.
     i18n: RwSignal<I18n>,
 ) -> impl IntoView {
-    let title = format!("success.{kind}.title");
-    let body = format!("success.{kind}.body");
+    let (title, body) = kind.keys();
     view! {
-        <div class="aw-banner aw-banner--success" data-outcome=kind data-tone="success">
-            <h2 class="aw-banner__title">{text(move || i18n.read().t(&title))}</h2>
+        <div class="aw-banner aw-banner--success" data-outcome=kind.as_str() data-tone="success">
+            <h2 class="aw-banner__title">{text(move || i18n.read().t(title))}</h2>
             <p class="aw-banner__body">
-                {text(move || i18n.read().tv(&body, None, &[("email", &email)]))}
+                {text(move || i18n.read().tv(body, None, &[("email", &email)]))}
             </p>
         </div>
     }

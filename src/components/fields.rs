@@ -3,8 +3,9 @@
 use super::banner::field_message;
 use super::i18n::I18n;
 use super::reactive::{dynamic, flag, maybe, shown_when, text, tr};
+use crate::copy::Key;
+use crate::form::Mode;
 use crate::taxonomy::FieldError;
-use crate::validate::Mode;
 use leptos::prelude::*;
 
 /// The field error line: visually hidden "Error:" then the message (errors-11).
@@ -19,7 +20,7 @@ fn FieldErrorText(
             let i18n = i18n.get();
             view! {
                 <p class="aw-field__error" id=id.clone()>
-                    <span class="aw-visually-hidden">{i18n.t("form.error_prefix")}" "</span>
+                    <span class="aw-visually-hidden">{i18n.t(Key::FormErrorPrefix)}" "</span>
                     {field_message(&i18n, &e)}
                 </p>
             }
@@ -52,7 +53,7 @@ pub fn EmailField(
     let described = error_id.clone();
     view! {
         <div class="aw-field" class:aw-field--error=flag(move || error.get().is_some())>
-            <label class="aw-field__label" for=input_id.clone()>{tr(i18n, "form.email_label")}</label>
+            <label class="aw-field__label" for=input_id.clone()>{tr(i18n, Key::FormEmailLabel)}</label>
             <FieldErrorText id=error_id error=error i18n=i18n />
             <input
                 class="aw-field__input"
@@ -60,9 +61,7 @@ pub fn EmailField(
                 name="email"
                 type="email"
                 inputmode="email"
-                autocomplete=text(move || {
-                    if mode.get() == Mode::Signup { "email" } else { "username" }.to_string()
-                })
+                autocomplete=text(move || mode.get().email_autocomplete().to_string())
                 spellcheck="false"
                 autocapitalize="off"
                 aria-invalid=invalid(error)
@@ -96,7 +95,7 @@ pub fn PasswordField(
     let hint_id = format!("{id}-password-hint");
     let caps_id = format!("{id}-password-caps");
     let caps = RwSignal::new(false);
-    let signup = move || mode.get() == Mode::Signup;
+    let signup = move || mode.get().password_hint();
     let described = {
         let (error_id, hint_id, caps_id) = (error_id.clone(), hint_id.clone(), caps_id.clone());
         maybe(move || {
@@ -118,7 +117,7 @@ pub fn PasswordField(
         view! {
             <p class="aw-field__hint" id=hint_id.clone()>
                 {text(move || {
-                    i18n.read().tv("form.password_hint_signup", Some(u64::from(min_password)), &[])
+                    i18n.read().tv(Key::FormPasswordHintSignup, Some(u64::from(min_password)), &[])
                 })}
             </p>
         }
@@ -127,13 +126,13 @@ pub fn PasswordField(
     let caps_hint = shown_when(
         move || caps.get(),
         move || {
-            view! { <p class="aw-field__caps" id=caps_id.clone()>{tr(i18n, "form.caps_lock")}</p> }
+            view! { <p class="aw-field__caps" id=caps_id.clone()>{tr(i18n, Key::FormCapsLock)}</p> }
                 .into_any()
         },
     );
     view! {
         <div class="aw-field" class:aw-field--error=flag(move || error.get().is_some())>
-            <label class="aw-field__label" for=input_id.clone()>{tr(i18n, "form.password_label")}</label>
+            <label class="aw-field__label" for=input_id.clone()>{tr(i18n, Key::FormPasswordLabel)}</label>
             {hint}
             <FieldErrorText id=error_id error=error i18n=i18n />
             <div class="aw-password">
@@ -143,7 +142,7 @@ pub fn PasswordField(
                     name="password"
                     type=text(move || if shown.get() { "text" } else { "password" }.to_string())
                     autocomplete=text(move || {
-                        if signup() { "new-password" } else { "current-password" }.to_string()
+                        mode.get().password_autocomplete().unwrap_or_default().to_string()
                     })
                     spellcheck="false"
                     autocapitalize="off"
@@ -157,11 +156,12 @@ pub fn PasswordField(
                 <button
                     type="button"
                     class="aw-button aw-button--ghost aw-password__toggle"
+                    data-action="toggle_password"
                     aria-controls=format!("{id}-password")
                     on:click=move |_| shown.update(|s| *s = !*s)
                 >
                     {text(move || {
-                        i18n.read().t(if shown.get() { "form.hide_password" } else { "form.show_password" })
+                        i18n.read().t(if shown.get() { Key::FormHidePassword } else { Key::FormShowPassword })
                     })}
                 </button>
             </div>

@@ -5,9 +5,10 @@
 use super::banner::Notice;
 use super::events::{Sink, SuccessDetail};
 use crate::client::ApiClient;
-use crate::guidance::{Action, Focus, GuideOptions, guide};
+use crate::form::{Mode, Resume};
+use crate::guidance::{Action, Focus, GuideOptions, SuccessKind, guide};
 use crate::taxonomy::{Failure, FailureKind, Flow, Success};
-use crate::validate::{Mode, validate};
+use crate::validate::validate;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -20,6 +21,8 @@ pub struct FormOptions {
     /// Sign-up minimum password length in code points.
     pub min_password: u32,
     pub sink: Sink,
+    /// Where to start: what the person did in the form this widget replaces.
+    pub resume: Resume,
 }
 
 /// The form's state, as signals the view reads, and the actions it calls.
@@ -67,11 +70,13 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         guide: guide_options,
         min_password,
         sink,
+        resume,
     } = options;
-    let mode = RwSignal::new(initial);
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let show_password = RwSignal::new(false);
+    let mode = RwSignal::new(resume.mode.unwrap_or(initial));
+    let resume_submit = resume.submitted;
+    let email = RwSignal::new(resume.email);
+    let password = RwSignal::new(resume.password);
+    let show_password = RwSignal::new(resume.shown);
     let pending = RwSignal::new(false);
     let notice: RwSignal<Option<Notice>> = RwSignal::new(None);
 
@@ -147,9 +152,9 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
             Success::SignedIn { user, .. } => {
                 password.set(String::new());
                 let kind = if flow == Flow::Signup {
-                    "signup"
+                    SuccessKind::Signup
                 } else {
-                    "login"
+                    SuccessKind::Login
                 };
                 let email = user.email.clone();
                 notice.set(Some(Notice::Success { kind, email }));
@@ -162,7 +167,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
             }
             Success::VerifyEmail => {
                 password.set(String::new());
-                let kind = "verify_email";
+                let kind = SuccessKind::VerifyEmail;
                 notice.set(Some(Notice::Success {
                     kind,
                     email: address,
@@ -170,9 +175,9 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
             }
             Success::Done => {
                 let kind = if flow == Flow::Logout {
-                    "logout"
+                    SuccessKind::Logout
                 } else {
-                    "reset"
+                    SuccessKind::Reset
                 };
                 notice.set(Some(Notice::Success {
                     kind,
@@ -321,6 +326,10 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         came_online.remove();
     });
 
+    if resume_submit {
+        // Asked for before this widget could send it: sent once, now.
+        submit.run(());
+    }
     UseAuthFormReturn {
         mode,
         email,

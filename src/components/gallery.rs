@@ -5,26 +5,49 @@
 
 use super::banner::{FailureBanner, SuccessBanner, field_message};
 use super::i18n::{I18n, Texts, fetch_overrides};
-use super::status::{STATES, StatusView};
-use crate::copy::Locale;
+use super::status::StatusView;
+use crate::copy::{Key, Locale};
 use crate::fixtures::FIXTURES;
+use crate::form::DEFAULT_MIN_PASSWORD;
+use crate::guidance::{ServiceState, SuccessKind};
 use crate::taxonomy::{Field, FieldError, FieldErrorCode};
+use crate::validate::{MAX_EMAIL_LEN, field_error_key};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-const FIELD_ERRORS: &[(Field, FieldErrorCode, Option<u32>)] = &[
-    (Field::Email, FieldErrorCode::Missing, None),
-    (Field::Email, FieldErrorCode::Malformed, None),
-    (Field::Email, FieldErrorCode::TooLong, Some(254)),
-    (Field::Password, FieldErrorCode::Missing, None),
-    (Field::Password, FieldErrorCode::TooShort, Some(8)),
-    (Field::Password, FieldErrorCode::TooLong, Some(1024)),
-    (Field::Password, FieldErrorCode::Common, None),
-    (Field::Password, FieldErrorCode::ContainsEmail, None),
-];
-const SUCCESSES: &[&str] = &["login", "signup", "verify_email", "reset", "logout"];
+/// The reference server's default longest password, for the gallery's example.
+const EXAMPLE_MAX_PASSWORD: u32 = 1024;
+
+/// One field error per message: every field with every code, less those that share another's
+/// words.
+fn field_errors() -> Vec<FieldError> {
+    let mut shown: Vec<Key> = Vec::new();
+    let mut out = Vec::new();
+    for field in Field::ALL {
+        for code in FieldErrorCode::ALL {
+            let limit = match (field, code) {
+                (Field::Email, FieldErrorCode::TooLong) => Some(MAX_EMAIL_LEN),
+                (_, FieldErrorCode::TooLong) => Some(EXAMPLE_MAX_PASSWORD),
+                (_, FieldErrorCode::TooShort) => Some(DEFAULT_MIN_PASSWORD),
+                _ => None,
+            };
+            let e = FieldError {
+                field,
+                code,
+                min: limit.filter(|_| code == FieldErrorCode::TooShort),
+                max: limit.filter(|_| code == FieldErrorCode::TooLong),
+            };
+            let key = field_error_key(&e);
+            if !shown.contains(&key) {
+                shown.push(key);
+                out.push(e);
+            }
+        }
+    }
+    out
+}
 
 /// One labelled cell.
 #[component]
@@ -49,7 +72,12 @@ fn Board(locale: Locale, theme: &'static str, i18n: RwSignal<I18n>) -> impl Into
         .filter_map(|f| {
             let (g, errors) = f.guidance()?;
             let remaining = RwSignal::new(g.countdown.unwrap_or(0));
-            let keys = format!("data-failure={} · {} · {}", g.kind.as_str(), g.title_key(), g.body_key());
+            let keys = format!(
+                "data-failure={} · {} · {}",
+                g.kind.as_str(),
+                g.title_key().as_str(),
+                g.body_key().as_str()
+            );
             Some(view! {
                 <Cell label=f.name.to_string() keys=keys>
                     <FailureBanner guidance=g field_errors=errors i18n=i18n remaining=remaining
@@ -58,35 +86,42 @@ fn Board(locale: Locale, theme: &'static str, i18n: RwSignal<I18n>) -> impl Into
             })
         })
         .collect_view();
-    let fields = FIELD_ERRORS
-        .iter()
-        .map(|(field, code, n)| {
-            let e = FieldError { field: *field, code: *code, min: n.filter(|_| *code == FieldErrorCode::TooShort), max: n.filter(|_| *code == FieldErrorCode::TooLong) };
-            let keys = format!("field.{}.{}", field.as_str(), code.as_str());
+    let fields = field_errors()
+        .into_iter()
+        .map(|e| {
+            let keys = field_error_key(&e).as_str().to_string();
             view! {
                 <Cell label=format!("field error: {}", keys) keys=keys.clone()>
                     <p class="aw-field__error">
-                        <span class="aw-visually-hidden">{move || i18n.get().t("form.error_prefix")}" "</span>
+                        <span class="aw-visually-hidden">{move || i18n.get().t(Key::FormErrorPrefix)}" "</span>
                         {move || field_message(&i18n.get(), &e)}
                     </p>
                 </Cell>
             }
         })
         .collect_view();
-    let statuses = STATES
-        .iter()
-        .map(|s| view! {
-            <Cell label=format!("service status: {s}") keys=format!("data-status={s} · status.{s}_title · status.body")>
-                <StatusView state=s message=Some("Operator message (shown as written)".to_string()) i18n=i18n />
-            </Cell>
+    let statuses = ServiceState::ALL
+        .into_iter()
+        .filter(|s| s.shows_banner())
+        .map(|s| {
+            let name = s.as_str();
+            let keys = format!("data-status={name} · {} · {}", s.title().as_str(), Key::StatusBody.as_str());
+            view! {
+                <Cell label=format!("service status: {name}") keys=keys>
+                    <StatusView state=s message=Some("Operator message (shown as written)".to_string()) i18n=i18n />
+                </Cell>
+            }
         })
         .collect_view();
-    let successes = SUCCESSES
-        .iter()
-        .map(|k| view! {
-            <Cell label=format!("success: {k}") keys=format!("success.{k}.title · success.{k}.body")>
-                <SuccessBanner kind=k email="name@example.com".to_string() i18n=i18n />
-            </Cell>
+    let successes = SuccessKind::ALL
+        .into_iter()
+        .map(|k| {
+            let (title, body) = k.keys();
+            view! {
+                <Cell label=format!("success: {}", k.as_str()) keys=format!("{} · {}", title.as_str(), body.as_str())>
+                    <SuccessBanner kind=k email="name@example.com".to_string() i18n=i18n />
+                </Cell>
+            }
         })
         .collect_view();
     let dir = if locale.is_rtl() { "rtl" } else { "ltr" };

@@ -1,7 +1,7 @@
 //! Copy in components: the pure [`copy`](crate::copy) tables with the browser's plural
 //! rules, plus optional runtime overrides loaded from `copy-url` (designer preview).
 
-use crate::copy::{self, Locale};
+use crate::copy::{self, Key, Locale};
 use std::sync::Arc;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -20,13 +20,13 @@ pub struct Texts(Vec<Option<Override>>);
 
 impl Texts {
     /// The text for `key`, if this table has one.
-    pub fn get(&self, key: &str) -> Option<&Override> {
-        self.0.get(copy::key_index(key)?)?.as_ref()
+    pub fn get(&self, key: Key) -> Option<&Override> {
+        self.0.get(key as usize)?.as_ref()
     }
 
     /// Sets the text for `key`; `false` (and nothing kept) when the widget has no such key.
     pub fn insert(&mut self, key: &str, text: Override) -> bool {
-        let Some(index) = copy::key_index(key) else {
+        let Some(index) = Key::parse(key).map(|k| k as usize) else {
             return false;
         };
         if self.0.is_empty() {
@@ -97,12 +97,12 @@ impl I18n {
     }
 
     /// Plain text for `key`.
-    pub fn t(&self, key: &str) -> String {
+    pub fn t(&self, key: Key) -> String {
         self.tv(key, None, &[])
     }
 
     /// Text for `key` with a number `n` (plural) and named variables.
-    pub fn tv(&self, key: &str, n: Option<u64>, vars: &[(&str, &str)]) -> String {
+    pub fn tv(&self, key: Key, n: Option<u64>, vars: &[(&str, &str)]) -> String {
         let locale = self.locale;
         let plural = move |n| plural_category(locale, n);
         let runtime = [&self.overrides, &self.texts];

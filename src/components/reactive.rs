@@ -6,6 +6,7 @@
 //! exists once in the WebAssembly (to keep the WebAssembly small, docs/performance.md). They behave exactly like the closures.
 
 use super::i18n::I18n;
+use crate::copy::Key;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ pub fn text(f: impl Fn() -> String + Send + Sync + 'static) -> Signal<String> {
 }
 
 /// The text for a copy key, kept current when the copy changes.
-pub fn tr(i18n: RwSignal<I18n>, key: &'static str) -> Signal<String> {
+pub fn tr(i18n: RwSignal<I18n>, key: Key) -> Signal<String> {
     text(move || i18n.read().t(key))
 }
 

@@ -3,15 +3,14 @@
 use super::i18n::I18n;
 use super::reactive::{dynamic, text, tr};
 use crate::client::{fetch, parse_json};
+use crate::copy::Key;
+use crate::guidance::ServiceState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// Non-operational states that show a banner.
-pub const STATES: [&str; 3] = ["degraded", "outage", "maintenance"];
-
 #[derive(Clone, Debug, PartialEq)]
 struct ServiceStatus {
-    state: &'static str,
+    state: ServiceState,
     /// The operator's message: rendered as text, never HTML (errors-19).
     message: Option<String>,
 }
@@ -28,7 +27,7 @@ async fn fetch_status(url: &str) -> Option<ServiceStatus> {
             .and_then(|v| v.as_string())
     };
     let state = field("state")?;
-    let state = STATES.into_iter().find(|s| *s == state)?;
+    let state = ServiceState::parse(&state).filter(|s| s.shows_banner())?;
     Some(ServiceStatus {
         state,
         message: field("message").filter(|m| !m.trim().is_empty()),
@@ -60,19 +59,20 @@ pub fn StatusBanner(
 /// The status banner's content for one state (also used by the gallery).
 #[component]
 pub fn StatusView(
-    /// One of [`STATES`].
-    state: &'static str,
+    /// A state that shows a banner.
+    state: ServiceState,
     /// The operator's message, rendered as text.
     message: Option<String>,
     /// Copy for this instance.
     i18n: RwSignal<I18n>,
 ) -> impl IntoView {
-    let title = format!("status.{state}_title");
+    let title = state.title();
+    let state = state.as_str();
     view! {
         <div class=format!("aw-status aw-status--{state}") data-status=state>
-            <h2 class="aw-status__title">{text(move || i18n.read().t(&title))}</h2>
+            <h2 class="aw-status__title">{text(move || i18n.read().t(title))}</h2>
             {message.map(|m| view! { <p class="aw-status__message">{m}</p> })}
-            <p class="aw-status__body">{tr(i18n, "status.body")}</p>
+            <p class="aw-status__body">{tr(i18n, Key::StatusBody)}</p>
         </div>
     }
 }

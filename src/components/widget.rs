@@ -9,9 +9,10 @@ use super::reactive::{dynamic, flag, shown_when, text, tr};
 use super::status::StatusBanner;
 use super::theme::Theme;
 use crate::client::ApiClient;
+use crate::copy::Key;
+use crate::form::{DEFAULT_MIN_PASSWORD, Mode, Resume};
 use crate::guidance::GuideOptions;
 use crate::taxonomy::Field;
-use crate::validate::{DEFAULT_MIN_PASSWORD, Mode};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -65,6 +66,9 @@ pub fn AuthWidget(
     /// A JSON file of `{"key": "text"}` that overrides copy at runtime (designer preview).
     #[prop(optional, into)]
     copy_url: MaybeProp<String>,
+    /// What the person did in the form this widget replaces (the embed's first screen).
+    #[prop(optional)]
+    resume: Resume,
     /// The element events are dispatched on (the `<auth-widget>` host); default the widget root.
     #[prop(optional)]
     host: Option<web_sys::Element>,
@@ -130,16 +134,12 @@ pub fn AuthWidget(
             guide: GuideOptions { enumeration_safe },
             min_password,
             sink,
+            resume,
         },
     );
 
     let busy = flag(move || pending.get() || remaining.get() > 0);
-    let mode_text = move |prefix: &'static str| {
-        text(move || {
-            i18n.read()
-                .t(&format!("form.{prefix}_{}", mode.get().as_str()))
-        })
-    };
+    let mode_text = move |key: fn(Mode) -> Key| text(move || i18n.read().t(key(mode.get())));
     let field_error = move |field: Field| {
         Signal::derive(move || match notice.read().as_ref() {
             Some(Notice::Failure(_, errors)) => errors.iter().find(|e| e.field == field).cloned(),
@@ -170,24 +170,17 @@ pub fn AuthWidget(
             Some(view! { <SuccessBanner kind=kind email=email i18n=i18n /> }.into_any())
         }
         _ if pending.get() => {
-            Some(view! { <p class="aw-pending">{mode_text("pending")}</p> }.into_any())
+            Some(view! { <p class="aw-pending">{mode_text(Mode::pending)}</p> }.into_any())
         }
         _ => None,
     });
-    let signed_in = move || {
-        matches!(
-            notice.get(),
-            Some(Notice::Success {
-                kind: "login" | "signup",
-                ..
-            })
-        )
-    };
+    let signed_in =
+        move || matches!(notice.get(), Some(Notice::Success { kind, .. }) if kind.signed_in());
     let sign_out_button = shown_when(signed_in, move || {
         view! {
             <button type="button" class="aw-button aw-button--secondary aw-widget__sign-out"
                 data-action="sign_out" on:click=move |_| sign_out.run(())>
-                {tr(i18n, "form.sign_out")}
+                {tr(i18n, Key::FormSignOut)}
             </button>
         }
         .into_any()
@@ -203,37 +196,20 @@ pub fn AuthWidget(
             .into_any()
         },
     );
-    let login_links = shown_when(
-        move || mode.get() == Mode::Login,
-        move || {
+    // The links each mode offers, as the form's definition lists them (the first screen
+    // draws the same list).
+    let links = dynamic(move || {
+        let links = mode.get().links().iter().map(|link| {
+            let to = link.to;
             view! {
-                <button type="button" class="aw-link" data-action="forgot_password"
-                    on:click=move |_| switch_mode.run(Mode::Reset)>
-                    {tr(i18n, "form.forgot_password")}
-                </button>
-                <button type="button" class="aw-link" data-action="switch_to_signup"
-                    on:click=move |_| switch_mode.run(Mode::Signup)>
-                    {tr(i18n, "form.switch_to_signup")}
+                <button type="button" class="aw-link" data-action=link.action
+                    on:click=move |_| switch_mode.run(to)>
+                    {tr(i18n, link.label)}
                 </button>
             }
-            .into_any()
-        },
-    );
-    let back_link = shown_when(
-        move || mode.get() != Mode::Login,
-        move || {
-            view! {
-                <button type="button" class="aw-link" data-action="switch_to_login"
-                    on:click=move |_| switch_mode.run(Mode::Login)>
-                    {text(move || {
-                        let key = if is_reset() { "form.back_to_login" } else { "form.switch_to_login" };
-                        i18n.read().t(key)
-                    })}
-                </button>
-            }
-            .into_any()
-        },
-    );
+        });
+        Some(links.collect_view().into_any())
+    });
 
     view! {
         <div class="aw-widget" data-mode=text(move || mode.get().as_str().to_string())
@@ -241,7 +217,7 @@ pub fn AuthWidget(
             dir=text(move || i18n.read().dir().to_string())
             lang=text(move || i18n.read().locale.tag().to_string()) node_ref=root>
             {status_url.map(|url| view! { <StatusBanner url=url i18n=i18n /> })}
-            <h2 class="aw-widget__title">{mode_text("title")}</h2>
+            <h2 class="aw-widget__title">{mode_text(Mode::title)}</h2>
             {failure_view}
             <div role="status" class="aw-live">{status_view}</div>
             {sign_out_button}
@@ -252,12 +228,11 @@ pub fn AuthWidget(
                 {password_field}
                 <button type="submit" class="aw-button aw-button--primary" disabled=busy
                     aria-busy=text(move || pending.get().to_string())>
-                    {mode_text("submit")}
+                    {mode_text(Mode::submit)}
                 </button>
             </form>
             <div class="aw-widget__links">
-                {login_links}
-                {back_link}
+                {links}
             </div>
         </div>
     }

@@ -2,11 +2,11 @@
 //! and the widget must show exactly what the fixture table says.
 
 use super::support::{Within, active, api_base, mount_with, set_fault, set_online, text_in};
-use auth_widget::copy::{self, Locale, english_plural};
+use auth_widget::copy::{self, Key, Locale, english_plural};
 use auth_widget::fixtures::FIXTURES;
+use auth_widget::form::Mode;
 use auth_widget::guidance::Focus;
 use auth_widget::taxonomy::Flow;
-use auth_widget::validate::Mode;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlButtonElement;
 
@@ -17,8 +17,11 @@ fn fresh_email() -> String {
     format!("new-{}@example.com", js_sys::Math::random().to_bits())
 }
 
-pub async fn run_fixture(index: usize) {
-    let f = &FIXTURES[index];
+pub async fn run_fixture(name: &str) {
+    let f = FIXTURES
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no fixture named {name:?} in src/fixtures.rs"));
     let e = &f.expect;
     let (mode, endpoint) = match f.flow {
         Flow::Signup => (Mode::Signup, "signup"),
@@ -89,7 +92,7 @@ pub async fn run_fixture(index: usize) {
     );
     let title = copy::text(
         Locale::FALLBACK,
-        &format!("failure.{}.title", e.copy_kind),
+        e.words.keys().0,
         None,
         &[],
         &english_plural,
@@ -134,7 +137,7 @@ pub async fn run_fixture(index: usize) {
         let text = banner.text_content().unwrap();
         let blame = copy::text(
             Locale::FALLBACK,
-            "failure.invalid_credentials.title",
+            Key::FailureInvalidCredentialsTitle,
             None,
             &[],
             &english_plural,
@@ -186,44 +189,48 @@ pub async fn run_fixture(index: usize) {
 
 /// One test per fixture, so each failure kind is reported on its own line.
 macro_rules! fixture_tests {
-    ($($name:ident = $index:expr),* $(,)?) => {
+    ($($name:ident = $fixture:literal),* $(,)?) => {
         $(
             #[wasm_bindgen_test::wasm_bindgen_test]
             async fn $name() {
-                run_fixture($index).await;
+                run_fixture($fixture).await;
             }
         )*
         #[wasm_bindgen_test::wasm_bindgen_test]
         fn every_fixture_has_a_browser_test() {
-            assert_eq!([$($index),*].len(), FIXTURES.len());
+            let tested = [$($fixture),*];
+            for f in FIXTURES {
+                assert!(tested.contains(&f.name), "no browser test for fixture {:?}", f.name);
+            }
+            assert_eq!(tested.len(), FIXTURES.len(), "a fixture is tested twice");
         }
     };
 }
 
 fixture_tests! {
-    fixture_wrong_password_or_unknown_email = 0,
-    fixture_locked_account_enumeration_safe = 1,
-    fixture_locked_account_counts_down_when_not_enumeration_safe = 2,
-    fixture_disabled_account_enumeration_safe = 3,
-    fixture_disabled_account_not_enumeration_safe = 4,
-    fixture_email_not_verified = 5,
-    fixture_common_password_refused_by_server = 6,
-    fixture_details_refused_without_saying_which = 7,
-    fixture_email_taken_on_signup = 8,
-    fixture_signup_closed = 9,
-    fixture_rate_limited_counts_down = 10,
-    fixture_session_invalid_on_login = 11,
-    fixture_session_expired = 12,
-    fixture_service_unavailable_counts_down = 13,
-    fixture_internal_error_with_reference = 14,
-    fixture_session_check_fails_after_login_the_incident = 15,
-    fixture_offline = 16,
-    fixture_unreachable = 17,
-    fixture_timeout = 18,
-    fixture_proxy_html_page = 19,
-    fixture_malformed_json = 20,
-    fixture_unknown_code_on_4xx = 21,
-    fixture_unknown_code_on_5xx = 22,
+    fixture_wrong_password_or_unknown_email = "wrong password or unknown email",
+    fixture_locked_account_enumeration_safe = "locked account, enumeration-safe: same words as wrong password",
+    fixture_locked_account_counts_down_when_not_enumeration_safe = "locked account, enumeration-safe off: says locked and counts down",
+    fixture_disabled_account_enumeration_safe = "disabled account, enumeration-safe",
+    fixture_disabled_account_not_enumeration_safe = "disabled account, enumeration-safe off",
+    fixture_email_not_verified = "email not yet verified",
+    fixture_common_password_refused_by_server = "server refuses a common password",
+    fixture_details_refused_without_saying_which = "server refuses the details without saying which",
+    fixture_email_taken_on_signup = "sign-up with a registered email",
+    fixture_signup_closed = "sign-up switched off",
+    fixture_rate_limited_counts_down = "too many requests: countdown from Retry-After",
+    fixture_session_invalid_on_login = "session token fails validation on login",
+    fixture_session_expired = "session expired",
+    fixture_service_unavailable_counts_down = "service unavailable: countdown from Retry-After",
+    fixture_internal_error_with_reference = "internal error with a reference id",
+    fixture_session_check_fails_after_login_the_incident = "login accepted but the session check fails (the incident)",
+    fixture_offline = "browser is offline",
+    fixture_unreachable = "service unreachable",
+    fixture_timeout = "no answer in time",
+    fixture_proxy_html_page = "a proxy's HTML error page",
+    fixture_malformed_json = "malformed JSON",
+    fixture_unknown_code_on_4xx = "unknown code on a 4xx: generic words, never wrong credentials",
+    fixture_unknown_code_on_5xx = "unknown code on a 5xx: the service's side",
 }
 
 /// The same edge bodies as `tests/mapping.rs`, read here by the browser's `JSON.parse`.

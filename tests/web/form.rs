@@ -2,7 +2,7 @@
 //! Caps Lock, the service status banner, sign-up, reset and retry.
 
 use super::support::*;
-use auth_widget::validate::Mode;
+use auth_widget::form::Mode;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{HtmlButtonElement, KeyboardEvent, KeyboardEventInit};

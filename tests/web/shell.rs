@@ -4,9 +4,9 @@
 //! defined only once per page; the copy is the same JSON `make embed` writes.
 
 use super::support::*;
-use auth_widget::copy::{self, Locale};
+use auth_widget::copy::{self, Key, Locale};
 use auth_widget::embed::{define_named, define_shell};
-use auth_widget::shell::shell_copy_json;
+use auth_widget::shell::spec_json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -14,7 +14,7 @@ const DEMO_EMAIL: &str = "demo@example.com";
 const WRONG_PASSWORD: &str = "not the password, typed early";
 
 /// The compiled text of `key` (English plural rule; the shell's keys have no numbers but one).
-fn copy_text(locale: &str, key: &str) -> String {
+fn copy_text(locale: &str, key: Key) -> String {
     let locale = Locale::from_tag(locale).expect("a shipped locale");
     copy::text(locale, key, None, &[], &copy::english_plural)
 }
@@ -50,7 +50,7 @@ fn shell_with_files(
     attrs: &[(&str, &str)],
     files: &[(&str, &str)],
 ) -> Placed {
-    let copy = js_sys::JSON::parse(&shell_copy_json()).expect("shell copy is JSON");
+    let spec = js_sys::JSON::parse(&spec_json()).expect("the shell's spec is JSON");
     let body = match load {
         Load::Pending => "return new Promise(() => {});",
         Load::Fails => "return Promise.reject(new Error('test: no WebAssembly'));",
@@ -59,7 +59,7 @@ fn shell_with_files(
     for (tag, url) in files {
         js_sys::Reflect::set(&urls, &(*tag).into(), &(*url).into()).unwrap();
     }
-    define_shell(name, &copy, &js_sys::Function::new_no_args(body), &urls);
+    define_shell(name, &spec, &js_sys::Function::new_no_args(body), &urls);
     Placed::new(name, attrs)
 }
 
@@ -77,7 +77,7 @@ fn the_shell_draws_a_usable_labelled_first_screen_from_the_locale_files() {
     assert_eq!(root.get_attribute("data-theme").as_deref(), Some("dark"));
     assert_eq!(
         s.text(".aw-widget__title"),
-        copy_text("de", "form.title_signup")
+        copy_text("de", Key::FormTitleSignup)
     );
     let password = s.input("input[name=password]");
     assert_eq!(password.type_(), "password");
@@ -86,7 +86,7 @@ fn the_shell_draws_a_usable_labelled_first_screen_from_the_locale_files() {
     let label = s.get(&format!("label[for='{}']", password.id()));
     assert_eq!(
         label.text_content().unwrap(),
-        copy_text("de", "form.password_label")
+        copy_text("de", Key::FormPasswordLabel)
     );
     let email = s.input("input[name=email]");
     assert_eq!(email.type_(), "email");
@@ -103,7 +103,7 @@ fn the_shell_draws_a_usable_labelled_first_screen_from_the_locale_files() {
     );
     assert_eq!(
         s.text("button[type=submit]"),
-        copy_text("de", "form.submit_signup")
+        copy_text("de", Key::FormSubmitSignup)
     );
     assert!(
         s.0.get_attribute("data-aw-instance").is_none(),
@@ -192,7 +192,7 @@ async fn a_live_widget_switched_to_a_locale_shipped_as_a_file_re_renders_once_it
     );
     assert_eq!(
         s.text(".aw-widget__title"),
-        copy_text("de", "form.title_login")
+        copy_text("de", Key::FormTitleLogin)
     );
 }
 
@@ -207,7 +207,7 @@ fn the_shell_follows_attribute_changes_and_keeps_what_was_typed() {
     assert_eq!(root.get_attribute("lang").as_deref(), Some("de"));
     assert_eq!(
         s.text(".aw-widget__title"),
-        copy_text("de", "form.title_signup")
+        copy_text("de", Key::FormTitleSignup)
     );
     assert_eq!(
         s.input("input[name=email]").value(),
@@ -228,13 +228,13 @@ fn an_arabic_shell_is_right_to_left_and_the_toggle_shows_the_password() {
     assert_eq!(root.get_attribute("dir").as_deref(), Some("rtl"));
     assert_eq!(
         s.text(".aw-widget__title"),
-        copy_text("ar", "form.title_login")
+        copy_text("ar", Key::FormTitleLogin)
     );
     s.click(".aw-password__toggle");
     assert_eq!(s.input("input[name=password]").type_(), "text");
     assert_eq!(
         s.text(".aw-password__toggle"),
-        copy_text("ar", "form.hide_password")
+        copy_text("ar", Key::FormHidePassword)
     );
 }
 
@@ -251,7 +251,7 @@ async fn the_live_widget_takes_over_what_was_typed_and_sends_the_submit_asked_fo
         .unwrap();
     assert_eq!(
         s.text(".aw-live"),
-        copy_text("en", "form.pending_login"),
+        copy_text("en", Key::FormPendingLogin),
         "the shell says the submit is on its way"
     );
     let before = requests_to("/auth/login");
@@ -338,11 +338,11 @@ async fn the_shell_says_plainly_when_the_webassembly_cannot_load_and_sends_nothi
     assert!(banner.query_selector("[role=alert]").unwrap().is_some());
     assert_eq!(
         s.text(".aw-banner__title"),
-        copy_text("en", "shell.unavailable_title")
+        copy_text("en", Key::ShellUnavailableTitle)
     );
     assert_eq!(
         s.text("[data-action=reload]"),
-        copy_text("en", "shell.reload"),
+        copy_text("en", Key::ShellReload),
         "a next step"
     );
     let before = requests_to("/auth/login");
@@ -373,4 +373,102 @@ async fn the_shell_says_plainly_when_the_webassembly_cannot_load_and_sends_nothi
             .all(|d| !d.contains(WRONG_PASSWORD) && !d.contains(DEMO_EMAIL)),
         "no credentials in events"
     );
+}
+
+/// The parts of a rendered form both renderers must agree on, one line per element in
+/// document order: tag, class, the attributes that matter to people, browsers and password
+/// managers, what a label or `aria-describedby` points at, and the text. Instance ids differ
+/// between the two, so references are written as the target's `name` or class.
+fn structure(root: &web_sys::Element) -> Vec<String> {
+    let mut lines = vec![format!(
+        "root data-mode={:?} dir={:?} lang={:?} data-theme={:?}",
+        root.get_attribute("data-mode"),
+        root.get_attribute("dir"),
+        root.get_attribute("lang"),
+        root.get_attribute("data-theme"),
+    )];
+    let target = |id: &str| -> String {
+        root.query_selector(&format!("[id='{id}']"))
+            .ok()
+            .flatten()
+            .map(|t| {
+                t.get_attribute("name")
+                    .or_else(|| t.get_attribute("class"))
+                    .unwrap_or_default()
+            })
+            .unwrap_or_else(|| format!("missing #{id}"))
+    };
+    let nodes = root
+        .query_selector_all("h2, label, input, button, form, .aw-field__hint")
+        .unwrap();
+    for i in 0..nodes.length() {
+        let el: web_sys::Element = nodes.item(i).unwrap().unchecked_into();
+        let mut line = format!("{} class={:?}", el.tag_name(), el.get_attribute("class"));
+        for attr in [
+            "name",
+            "type",
+            "inputmode",
+            "autocomplete",
+            "spellcheck",
+            "autocapitalize",
+            "data-action",
+            "method",
+            "novalidate",
+            "aria-busy",
+        ] {
+            if let Some(v) = el.get_attribute(attr) {
+                line.push_str(&format!(" {attr}={v:?}"));
+            }
+        }
+        for attr in ["for", "aria-controls", "aria-describedby"] {
+            if let Some(ids) = el.get_attribute(attr) {
+                let named: Vec<String> = ids.split_whitespace().map(target).collect();
+                line.push_str(&format!(" {attr}->{named:?}"));
+            }
+        }
+        if !matches!(el.tag_name().as_str(), "FORM" | "INPUT") {
+            line.push_str(&format!(
+                " text={:?}",
+                el.text_content().unwrap_or_default()
+            ));
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// Regression: the first screen was drawn by hand in `js/element.js` and drifted from the
+/// live widget (it accepted `mode="reset"`, which the live widget refused). Both now render
+/// from the same definitions; this compares what they draw, per mode and locale.
+#[wasm_bindgen_test]
+async fn the_first_screen_and_the_live_widget_draw_the_same_form_in_every_mode_and_locale() {
+    let shell_name = "aw-structure-shell";
+    let live_name = "aw-structure-live";
+    define_named(live_name);
+    let mut first = true;
+    for mode in ["login", "signup", "reset"] {
+        for locale in Locale::all() {
+            let attrs = [
+                ("mode", mode),
+                ("locale", locale.tag()),
+                ("theme", "dark"),
+                ("status-url", "none"),
+            ];
+            let drawn = if first {
+                first = false;
+                shell(shell_name, Load::Pending, &attrs)
+            } else {
+                Placed::new(shell_name, &attrs)
+            };
+            let shell_lines = structure(&drawn.get("[data-aw-shell]"));
+            let live = Placed::new(live_name, &attrs);
+            let live_lines = structure(&live.wait_for(".aw-widget").await);
+            assert_eq!(
+                shell_lines,
+                live_lines,
+                "mode {mode}, locale {}: the first screen (left) differs from the live widget (right)",
+                locale.tag()
+            );
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Helpers for the browser tests: a mount guard, DOM queries, typing and condition waits.
 
 use auth_widget::AuthWidget;
-use auth_widget::validate::Mode;
+use auth_widget::form::Mode;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;

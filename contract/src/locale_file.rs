@@ -1,4 +1,4 @@
-//! Walking a locale file (`locales/*.toml`) into dotted keys, on the host. One module shared
+//! Walking a locale file (`locales/*.toml`) into dotted keys, on the host. One module used
 //! by `build.rs`, the copy lint, the copy export and the server's live copy endpoint, so
 //! they all read the files the same way. Depends only on `toml` and std.
 

@@ -1,0 +1,242 @@
+//! The auth API contract (docs/contract.md), defined once for the widget and the reference
+//! server: the calls with their methods and paths, and the problem codes with their HTTP
+//! statuses. No dependencies, so the widget's WebAssembly carries only what it uses.
+//!
+//! With the `locale-files` feature, [`locale_file`] reads the copy files (`locales/*.toml`)
+//! for every host-side tool the same way.
+
+#[cfg(feature = "locale-files")]
+pub mod locale_file;
+
+/// A call of the contract, relative to the API base (`api-base`, default `/auth`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Call {
+    Login,
+    Signup,
+    /// Made after every sign-in and sign-up before success is announced.
+    Session,
+    Logout,
+    PasswordReset,
+    Status,
+}
+
+impl Call {
+    /// Every call.
+    pub const ALL: [Call; 6] = [
+        Call::Login,
+        Call::Signup,
+        Call::Session,
+        Call::Logout,
+        Call::PasswordReset,
+        Call::Status,
+    ];
+
+    /// The HTTP method.
+    pub fn method(self) -> &'static str {
+        match self {
+            Call::Session | Call::Status => "GET",
+            _ => "POST",
+        }
+    }
+
+    /// The path under the API base, without a leading slash.
+    pub fn path(self) -> &'static str {
+        match self {
+            Call::Login => "login",
+            Call::Signup => "signup",
+            Call::Session => "session",
+            Call::Logout => "logout",
+            Call::PasswordReset => "password-reset",
+            Call::Status => "status",
+        }
+    }
+}
+
+/// A problem `code` of the contract (RFC 9457 problem details, `code` member).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// Wrong password or unknown email: one answer for both.
+    InvalidCredentials,
+    /// Too many failures for this account.
+    AccountLocked,
+    /// Disabled by an operator.
+    AccountDisabled,
+    /// Sign-in before the verification link was used.
+    EmailUnverified,
+    /// One or more fields refused; `errors[]` says which and why ([`FieldCode`]).
+    ValidationFailed,
+    /// Sign-up with a registered email.
+    EmailTaken,
+    /// Sign-up switched off.
+    SignupClosed,
+    /// Too many requests from this client; `Retry-After` says how long to wait.
+    RateLimited,
+    /// The session token failed validation: the service's fault.
+    SessionInvalid,
+    /// The session is past its lifetime.
+    SessionExpired,
+    /// Maintenance or overload; `Retry-After` says how long to wait.
+    ServiceUnavailable,
+    /// Anything unexpected; `instance` carries a reference id.
+    InternalError,
+}
+
+impl Code {
+    /// Every code, in the order of docs/contract.md.
+    pub const ALL: [Code; 12] = [
+        Code::InvalidCredentials,
+        Code::AccountLocked,
+        Code::AccountDisabled,
+        Code::EmailUnverified,
+        Code::ValidationFailed,
+        Code::EmailTaken,
+        Code::SignupClosed,
+        Code::RateLimited,
+        Code::SessionInvalid,
+        Code::SessionExpired,
+        Code::ServiceUnavailable,
+        Code::InternalError,
+    ];
+
+    /// The `code` member's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::InvalidCredentials => "invalid_credentials",
+            Code::AccountLocked => "account_locked",
+            Code::AccountDisabled => "account_disabled",
+            Code::EmailUnverified => "email_unverified",
+            Code::ValidationFailed => "validation_failed",
+            Code::EmailTaken => "email_taken",
+            Code::SignupClosed => "signup_closed",
+            Code::RateLimited => "rate_limited",
+            Code::SessionInvalid => "session_invalid",
+            Code::SessionExpired => "session_expired",
+            Code::ServiceUnavailable => "service_unavailable",
+            Code::InternalError => "internal_error",
+        }
+    }
+
+    /// The code a `code` member names, or `None` for one outside the contract.
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The HTTP status that accompanies it.
+    pub fn status(self) -> u16 {
+        match self {
+            Code::InvalidCredentials | Code::SessionInvalid | Code::SessionExpired => 401,
+            Code::AccountLocked
+            | Code::AccountDisabled
+            | Code::EmailUnverified
+            | Code::SignupClosed => 403,
+            Code::ValidationFailed => 422,
+            Code::EmailTaken => 409,
+            Code::RateLimited => 429,
+            Code::ServiceUnavailable => 503,
+            Code::InternalError => 500,
+        }
+    }
+
+    /// True for the codes of a 5xx answer: the fault is the service's.
+    pub fn is_server_error(self) -> bool {
+        self.status() >= 500
+    }
+
+    /// Whether answers with this code carry `Retry-After` (RFC 9110 §10.2.3).
+    pub fn wants_retry_after(self) -> bool {
+        matches!(
+            self,
+            Code::RateLimited | Code::ServiceUnavailable | Code::AccountLocked
+        )
+    }
+}
+
+/// The outcomes a widget reports in telemetry besides the codes above: `success`, the
+/// failures it tells apart on its own side (docs/contract.md, "The failures the widget
+/// distinguishes"), `aborted`, and `other` for anything else.
+pub const CLIENT_OUTCOMES: [&str; 9] = [
+    "success",
+    "offline",
+    "unreachable",
+    "timeout",
+    "unexpected_response",
+    "unknown",
+    "session_rejected",
+    "aborted",
+    "other",
+];
+
+/// Why a field was refused (`errors[].code` of `validation_failed`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FieldCode {
+    Missing,
+    Malformed,
+    TooShort,
+    TooLong,
+    /// On a list of common passwords (NIST SP 800-63B §3.1.1.2).
+    Common,
+    ContainsEmail,
+}
+
+impl FieldCode {
+    /// Every code.
+    pub const ALL: [FieldCode; 6] = [
+        FieldCode::Missing,
+        FieldCode::Malformed,
+        FieldCode::TooShort,
+        FieldCode::TooLong,
+        FieldCode::Common,
+        FieldCode::ContainsEmail,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldCode::Missing => "missing",
+            FieldCode::Malformed => "malformed",
+            FieldCode::TooShort => "too_short",
+            FieldCode::TooLong => "too_long",
+            FieldCode::Common => "common",
+            FieldCode::ContainsEmail => "contains_email",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FieldCode> {
+        FieldCode::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_reads_back_from_its_name() {
+        for code in Code::ALL {
+            assert_eq!(Code::parse(code.as_str()), Some(code));
+        }
+        for code in FieldCode::ALL {
+            assert_eq!(FieldCode::parse(code.as_str()), Some(code));
+        }
+        assert_eq!(Code::parse("not_a_code"), None);
+    }
+
+    #[test]
+    fn only_the_service_side_codes_are_server_errors() {
+        let server: Vec<&str> = Code::ALL
+            .into_iter()
+            .filter(|c| c.is_server_error())
+            .map(Code::as_str)
+            .collect();
+        assert_eq!(server, ["service_unavailable", "internal_error"]);
+    }
+
+    #[test]
+    fn reads_are_gets_and_changes_are_posts() {
+        let gets: Vec<&str> = Call::ALL
+            .into_iter()
+            .filter(|c| c.method() == "GET")
+            .map(Call::path)
+            .collect();
+        assert_eq!(gets, ["session", "status"]);
+    }
+}

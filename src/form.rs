@@ -1,0 +1,215 @@
+//! The form's definition: its modes and what each shows (title, fields and their attributes,
+//! links), the element's attributes and the failure event's fields. Pure Rust.
+//!
+//! It is the one source for both renderers: the live widget (`components/`) reads it directly,
+//! and the first screen the embed script draws before the WebAssembly is ready
+//! (`js/element.js`) gets it as JSON written at build time ([`crate::shell::spec_json`]).
+
+use crate::copy::Key;
+
+/// What the form is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Login,
+    Signup,
+    /// Asking for a password-reset link.
+    Reset,
+}
+
+/// A link under the form that switches mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// `data-action` of its button.
+    pub action: &'static str,
+    pub label: Key,
+    pub to: Mode,
+}
+
+impl Mode {
+    /// Every mode.
+    pub const ALL: [Mode; 3] = [Mode::Login, Mode::Signup, Mode::Reset];
+
+    /// The `mode` attribute's value and `data-mode`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Login => "login",
+            Mode::Signup => "signup",
+            Mode::Reset => "reset",
+        }
+    }
+
+    /// Parses the `mode` attribute; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// The heading.
+    pub fn title(self) -> Key {
+        match self {
+            Mode::Login => Key::FormTitleLogin,
+            Mode::Signup => Key::FormTitleSignup,
+            Mode::Reset => Key::FormTitleReset,
+        }
+    }
+
+    /// The submit button's label.
+    pub fn submit(self) -> Key {
+        match self {
+            Mode::Login => Key::FormSubmitLogin,
+            Mode::Signup => Key::FormSubmitSignup,
+            Mode::Reset => Key::FormSubmitReset,
+        }
+    }
+
+    /// What the live region says while the request is under way.
+    pub fn pending(self) -> Key {
+        match self {
+            Mode::Login => Key::FormPendingLogin,
+            Mode::Signup => Key::FormPendingSignup,
+            Mode::Reset => Key::FormPendingReset,
+        }
+    }
+
+    /// The email field's `autocomplete` (WCAG 1.3.5): a sign-in names the account, a sign-up
+    /// gives an address.
+    pub fn email_autocomplete(self) -> &'static str {
+        if self == Mode::Signup {
+            "email"
+        } else {
+            "username"
+        }
+    }
+
+    /// The password field's `autocomplete`, or `None` when the mode has no password field.
+    pub fn password_autocomplete(self) -> Option<&'static str> {
+        match self {
+            Mode::Login => Some("current-password"),
+            Mode::Signup => Some("new-password"),
+            Mode::Reset => None,
+        }
+    }
+
+    /// Whether the password field states the minimum length under its label.
+    pub fn password_hint(self) -> bool {
+        self == Mode::Signup
+    }
+
+    /// The links under the form, in order.
+    pub fn links(self) -> &'static [Link] {
+        const TO_SIGNUP: Link = Link {
+            action: "switch_to_signup",
+            label: Key::FormSwitchToSignup,
+            to: Mode::Signup,
+        };
+        const FORGOT: Link = Link {
+            action: "forgot_password",
+            label: Key::FormForgotPassword,
+            to: Mode::Reset,
+        };
+        match self {
+            Mode::Login => &[FORGOT, TO_SIGNUP],
+            Mode::Signup => &[Link {
+                action: "switch_to_login",
+                label: Key::FormSwitchToLogin,
+                to: Mode::Login,
+            }],
+            Mode::Reset => &[Link {
+                action: "switch_to_login",
+                label: Key::FormBackToLogin,
+                to: Mode::Login,
+            }],
+        }
+    }
+}
+
+/// `theme` attribute values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Theme {
+    /// Follow `prefers-color-scheme`.
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    /// Every theme.
+    pub const ALL: [Theme; 3] = [Theme::Auto, Theme::Light, Theme::Dark];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Theme> {
+        Theme::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// The `data-theme` attribute: absent for `Auto`.
+    pub fn attr(self) -> Option<&'static str> {
+        (self != Theme::Auto).then(|| self.as_str())
+    }
+}
+
+/// What the person did in a form this widget replaces (the first screen, or the same widget
+/// before an attribute change): the live widget starts from it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Resume {
+    /// The mode the person switched to; `None` keeps the one asked for.
+    pub mode: Option<Mode>,
+    pub email: String,
+    /// Held in memory only, like the field it came from.
+    pub password: String,
+    /// The password was shown as text.
+    pub shown: bool,
+    /// A submit was asked for before the widget could send it: it is sent once, now.
+    pub submitted: bool,
+}
+
+/// Default sign-up minimum, in code points (fields-9: NIST SP 800-63B §3.1.1.2).
+pub const DEFAULT_MIN_PASSWORD: u32 = 8;
+
+/// The `<auth-widget>` element's attributes; a change to any of them re-renders the widget.
+pub const ATTRIBUTES: [&str; 9] = [
+    "api-base",
+    "mode",
+    "locale",
+    "theme",
+    "timeout-ms",
+    "status-url",
+    "telemetry-url",
+    "copy-url",
+    "enumeration-safe",
+];
+
+/// The `flow` of the `auth-failure` event sent when the widget itself cannot load.
+pub const LOAD_FLOW: &str = "load";
+
+/// The fields of an `auth-failure` event's `detail`, in order.
+pub const FAILURE_DETAIL: [&str; 4] = ["flow", "kind", "status", "reference"];
+
+/// The keys the first screen shows before the WebAssembly is ready: every mode's words and
+/// the load-failure banner.
+pub fn shell_keys() -> Vec<Key> {
+    let mut keys = vec![
+        Key::FormEmailLabel,
+        Key::FormPasswordLabel,
+        Key::FormPasswordHintSignup,
+        Key::FormShowPassword,
+        Key::FormHidePassword,
+        Key::ShellUnavailableTitle,
+        Key::ShellUnavailableBody,
+        Key::ShellReload,
+    ];
+    for mode in Mode::ALL {
+        keys.extend([mode.title(), mode.submit(), mode.pending()]);
+        keys.extend(mode.links().iter().map(|l| l.label));
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
