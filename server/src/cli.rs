@@ -14,8 +14,9 @@ pub struct Cli {
     pub addr: SocketAddr,
 
     /// SQLite database: a URL (`sqlite::memory:`, `sqlite://data/x.db`) or a file path.
-    /// A file and its parent directory are created on first run.
-    #[arg(long, default_value = "data/auth-server.db")]
+    /// A file and its parent directory are created on first run. Any other URL scheme
+    /// (`postgres://`, `mysql://`, ...) is refused before anything is created.
+    #[arg(long, default_value = "data/auth-server.db", value_parser = parse_db)]
     pub db: String,
 
     /// Serve this directory at `/` (index.html for directories; `/embed/` from DIR/embed).
@@ -148,6 +149,29 @@ fn parse_jwt_key(s: &str) -> Result<JwtKey, String> {
         kid: kid.to_string(),
         secret: secret.as_bytes().to_vec(),
     })
+}
+
+/// Accepts `sqlite:` URLs and plain paths; refuses any other URL scheme, so that a database
+/// this server cannot use is never silently replaced by a local file named after its URL.
+fn parse_db(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        return Err("expected a SQLite URL or a file path".into());
+    }
+    if let Some((scheme, _)) = s.split_once(':') {
+        let looks_like_scheme = !scheme.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if looks_like_scheme && !scheme.eq_ignore_ascii_case("sqlite") {
+            return Err(format!(
+                "unsupported database scheme {scheme:?}: this server stores data in SQLite only \
+                 (`sqlite://PATH`, `sqlite::memory:` or a file path; write ./{s} for a file \
+                 whose name contains a colon)"
+            ));
+        }
+    }
+    Ok(s.to_string())
 }
 
 fn parse_origin(s: &str) -> Result<String, String> {
