@@ -12,7 +12,10 @@ RUNNER_PORT=$(free_port)
 mkdir -p target/browser-tests
 OUT=target/browser-tests/server.out
 LOG=target/browser-tests/server.log
+# --demo-admin-on-public: the tests set faults and the status through the public port, from
+# the test page's origin; --rate-limit-burst 600: every test comes from one address.
 target/debug/auth-server --addr 127.0.0.1:0 --db sqlite::memory: --seed-demo-user --faults \
+  --demo-admin-on-public --rate-limit-burst 600 \
   --allow-origin "http://127.0.0.1:$RUNNER_PORT" >"$OUT" 2>"$LOG" &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true' EXIT

@@ -3,7 +3,12 @@
 //! 1. Closed loop: 2 × cores clients log in back to back for SECONDS (default 10) at the default
 //!    argon2 parameters → throughput and p50/p99 latency.
 //! 2. Open loop at 4 × that throughput for SECONDS → how many are served, how many are shed
-//!    with 429/503 + Retry-After, and whether anything timed out (client timeout 10 s).
+//!    with 429/503 + Retry-After, how soon a refusal comes and which Retry-After it carries,
+//!    and whether anything timed out (client timeout 10 s).
+//!
+//! Requests come from 1,000 client addresses (X-Forwarded-For through a trusted proxy on
+//! loopback), so the per-client limit does not hide the server's own shedding. Resident memory
+//! (VmRSS of this process: server and load generator) is sampled every 100 ms.
 //!
 //! Server and load generator share the machine, so the figures are a floor.
 
@@ -11,6 +16,53 @@ use std::time::{Duration, Instant};
 
 use auth_server::{Cli, DEMO_EMAIL, DEMO_PASSWORD};
 use clap::Parser;
+
+/// Resident set size of this process in MB (VmRSS in /proc/self/status; 0 elsewhere).
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib * 1024.0 / 1e6)
+}
+
+/// Samples the resident set every 100 ms until dropped; `peak()` is the largest seen.
+struct RssPeak(
+    std::sync::Arc<std::sync::atomic::AtomicU64>,
+    tokio::task::JoinHandle<()>,
+);
+
+impl RssPeak {
+    fn start() -> RssPeak {
+        let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let p = peak.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                p.fetch_max(rss_mb() as u64, std::sync::atomic::Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        });
+        RssPeak(peak, task)
+    }
+
+    fn peak(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Drop for RssPeak {
+    fn drop(&mut self) {
+        self.1.abort();
+    }
+}
+
+/// One of 1,000 client addresses.
+fn client(n: usize) -> String {
+    format!("198.51.{}.{}", 100 + n % 1000 / 250, n % 250 + 1)
+}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -33,6 +85,8 @@ async fn main() -> anyhow::Result<()> {
         "--db",
         "sqlite::memory:",
         "--seed-demo-user",
+        "--trusted-proxy",
+        "127.0.0.1/32",
     ])?;
     println!(
         "argon2id m={} KiB t={} p={}, hashing slots {}, queue timeout {} ms",
@@ -43,6 +97,7 @@ async fn main() -> anyhow::Result<()> {
         cli.hash_queue_timeout_ms
     );
     let running = auth_server::start(cli, std::future::pending()).await?;
+    println!("resident at start: {:.0} MB", rss_mb());
     let url = format!("{}/auth/login", running.url());
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
@@ -52,14 +107,20 @@ async fn main() -> anyhow::Result<()> {
     // Phase 1: closed loop.
     let clients = 2 * std::thread::available_parallelism().map_or(2, |n| n.get());
     let until = Instant::now() + Duration::from_secs(secs);
+    let rss = RssPeak::start();
     let mut tasks = Vec::new();
-    for _ in 0..clients {
+    for c in 0..clients {
         let (http, url, body) = (http.clone(), url.clone(), body.clone());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             while Instant::now() < until {
                 let t = Instant::now();
-                let r = http.post(&url).json(&body).send().await;
+                let r = http
+                    .post(&url)
+                    .header("x-forwarded-for", client(c))
+                    .json(&body)
+                    .send()
+                    .await;
                 if r.is_ok_and(|r| r.status() == 200) {
                     lat.push(t.elapsed());
                 }
@@ -74,11 +135,14 @@ async fn main() -> anyhow::Result<()> {
     lat.sort();
     let rate = lat.len() as f64 / secs as f64;
     println!(
-        "closed loop, {clients} clients, {secs} s: {} logins, {rate:.1}/s, p50 {:?}, p99 {:?}",
+        "closed loop, {clients} clients, {secs} s: {} logins, {rate:.1}/s, p50 {:?}, p99 {:?}, \
+         resident peak {} MB",
         lat.len(),
         percentile(&lat, 0.5),
-        percentile(&lat, 0.99)
+        percentile(&lat, 0.99),
+        rss.peak()
     );
+    drop(rss);
 
     // Phase 2: open loop at 4x.
     let target = (rate * 4.0).max(1.0);
@@ -86,17 +150,29 @@ async fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let mut tasks = Vec::new();
     let mut next = started;
+    let rss = RssPeak::start();
+    let mut n = 0;
     while started.elapsed() < Duration::from_secs(secs) {
         let (http, url, body) = (http.clone(), url.clone(), body.clone());
+        n += 1;
+        let from = client(n);
         tasks.push(tokio::spawn(async move {
             let t = Instant::now();
-            match http.post(&url).json(&body).send().await {
+            let sent = http
+                .post(&url)
+                .header("x-forwarded-for", from)
+                .json(&body)
+                .send()
+                .await;
+            match sent {
                 Ok(r) => (
                     r.status().as_u16(),
-                    r.headers().contains_key("retry-after"),
+                    r.headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok()),
                     t.elapsed(),
                 ),
-                Err(_) => (0, false, t.elapsed()),
+                Err(_) => (0, None, t.elapsed()),
             }
         }));
         next += interval;
@@ -105,6 +181,8 @@ async fn main() -> anyhow::Result<()> {
     let (mut ok, mut shed, mut shed_with_retry, mut failed, mut slowest) =
         (0, 0, 0, 0, Duration::ZERO);
     let mut ok_lat = Vec::new();
+    let mut shed_lat = Vec::new();
+    let mut hints = std::collections::BTreeMap::<u64, usize>::new();
     for t in tasks {
         let (status, retry, took) = t.await?;
         slowest = slowest.max(took);
@@ -115,17 +193,31 @@ async fn main() -> anyhow::Result<()> {
             }
             429 | 503 => {
                 shed += 1;
-                shed_with_retry += usize::from(retry);
+                shed_lat.push(took);
+                if let Some(r) = retry {
+                    shed_with_retry += 1;
+                    *hints.entry(r).or_default() += 1;
+                }
             }
             _ => failed += 1,
         }
     }
     ok_lat.sort();
+    shed_lat.sort();
+    let peak = rss.peak();
+    drop(rss);
     println!(
-        "open loop at {target:.1}/s (4x), {secs} s: {ok} served (p99 {:?}), {shed} shed with \
-         429/503 ({shed_with_retry} with Retry-After), {failed} failed or timed out, slowest \
-         answer {slowest:?}",
-        percentile(&ok_lat, 0.99)
+        "open loop at {target:.1}/s (4x), {secs} s: {ok} served (p50 {:?}, p99 {:?}), {shed} \
+         shed with 429/503 ({shed_with_retry} with Retry-After), {failed} failed or timed out, \
+         slowest answer {slowest:?}, resident peak {peak} MB",
+        percentile(&ok_lat, 0.5),
+        percentile(&ok_lat, 0.99),
     );
+    println!(
+        "refusals answered in p50 {:?}, p99 {:?}; Retry-After seconds (value: count) {hints:?}",
+        percentile(&shed_lat, 0.5),
+        percentile(&shed_lat, 0.99),
+    );
+    println!("resident at the end: {:.0} MB", rss_mb());
     Ok(())
 }

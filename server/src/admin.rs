@@ -1,4 +1,7 @@
-//! Operator endpoints under `/_admin`, answered only to loopback clients.
+//! Operator endpoints under `/_admin`, `/metrics` and `/dashboard`: served on the admin
+//! listener (loopback by default), never on the public one, so a reverse proxy on the same
+//! host cannot expose them (OWASP ASVS 5.0 V13). The admin listener refuses a `Host` that is
+//! not one of its own names (DNS rebinding) and a browser call from a foreign page.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -10,43 +13,73 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
+use std::net::SocketAddr;
+use std::sync::Arc;
+
 use crate::db;
 use crate::faults::FaultRequest;
 use crate::input;
+use crate::ops;
 use crate::problem::{Code, Problem};
-use crate::state::{Shared, client_ip};
+use crate::state::{OriginCheck, Shared, check_origin};
 use crate::status::ServiceStatus;
 
-pub fn router(state: Shared) -> Router<Shared> {
+/// The names a listener on `addr` answers to: the loopback names and its own address, each
+/// with its port (what a browser or curl sends as `Host`).
+pub fn own_hosts(addr: SocketAddr) -> Vec<String> {
+    let port = addr.port();
+    let mut hosts = vec![
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ];
+    if !addr.ip().is_unspecified() {
+        hosts.push(addr.to_string());
+    }
+    hosts
+}
+
+/// The admin API, `/metrics` and `/dashboard`, guarded by `guard`.
+pub fn router(state: Shared, guard: Guard) -> Router<Shared> {
+    let guard = Arc::new(guard);
     Router::new()
         .route("/_admin/faults", get(get_faults).put(put_faults))
         .route("/_admin/status", get(get_status).put(put_status))
         .route("/_admin/users", put(put_user))
         .route("/_admin/keys/rotate", post(rotate_key))
-        .route_layer(middleware::from_fn_with_state(state, loopback_only))
+        .route("/metrics", get(ops::metrics))
+        .route("/dashboard", get(ops::dashboard))
+        .route_layer(middleware::from_fn_with_state(
+            (state, guard),
+            |State((s, g)): State<(Shared, Arc<Guard>)>, req: Request, next: Next| async move {
+                guarded(&s, &g, req, next).await
+            },
+        ))
 }
 
-/// Admin calls must come from loopback, and a browser may only make them from this server's
-/// own pages or an `--allow-origin` origin (so a page elsewhere cannot forge them).
-async fn loopback_only(State(s): State<Shared>, req: Request, next: Next) -> Response {
-    let ip = client_ip(&req);
-    let origin = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok());
+/// Who may call the operator routes of one listener.
+pub struct Guard {
+    /// Accepted `Host` values (lowercase).
+    pub hosts: Vec<String>,
+    /// Only loopback peers (the demo mode on the public listener).
+    pub loopback_peers_only: bool,
+}
+
+/// Refuses a foreign `Host` (DNS rebinding), a browser call from a foreign page, and (demo
+/// mode on the public listener) a peer that is not loopback.
+async fn guarded(s: &Shared, g: &Guard, req: Request, next: Next) -> Response {
     let host = req
         .headers()
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let origin_ok = origin.is_none_or(|o| {
-        o.strip_prefix("http://")
-            .or_else(|| o.strip_prefix("https://"))
-            == Some(host)
-            || s.cfg.allow_origins.iter().any(|a| a == o)
-    });
-    if !ip.is_loopback() || !origin_ok {
-        tracing::warn!(%ip, ?origin, path = %req.uri().path(), "admin call refused");
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let host_ok = g.hosts.contains(&host);
+    let origin_ok = check_origin(&s.cfg, req.headers()) != OriginCheck::Foreign;
+    let peer = crate::state::peer_ip(&req);
+    let peer_ok = !g.loopback_peers_only || peer.is_loopback();
+    if !(host_ok && origin_ok && peer_ok) {
+        tracing::warn!(%peer, %host, path = %req.uri().path(), "admin call refused");
         return Problem::new(Code::Forbidden).into_response();
     }
     next.run(req).await
@@ -73,7 +106,7 @@ async fn put_faults(
     if !s.cfg.faults {
         return Err(Problem::new(Code::FaultsDisabled));
     }
-    let map = input::json_object(&headers, body, false).await?;
+    let map = input::json_object(&headers, body).await?;
     let req: FaultRequest = parse(map)?;
     let setting = req.into_setting()?;
     match &setting {
@@ -96,7 +129,7 @@ async fn put_status(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<ServiceStatus>, Problem> {
-    let map = input::json_object(&headers, body, false).await?;
+    let map = input::json_object(&headers, body).await?;
     let status: ServiceStatus = parse(map)?;
     status.validate()?;
     tracing::info!(state = %status.state, "status set by operator");
@@ -120,7 +153,7 @@ async fn put_user(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
-    let map = input::json_object(&headers, body, false).await?;
+    let map = input::json_object(&headers, body).await?;
     let req: UserFlags = parse(map)?;
     let email = req.email.trim().to_lowercase();
     if !db::set_user_flags(&s.db, &email, req.verified, req.disabled, req.unlock).await? {

@@ -10,13 +10,13 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::serve::ListenerExt;
 use governor::clock::{Clock, DefaultClock};
 use governor::{Quota, RateLimiter};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyDeadlineLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -26,10 +26,11 @@ use crate::faults;
 use crate::obs::Metrics;
 use crate::passwords::Hasher;
 use crate::problem::{Code, Outcome, Problem};
+use crate::serve::Limits;
 use crate::state::{AppState, Shared, client_ip};
 use crate::status::StatusStore;
 use crate::tokens::Keyring;
-use crate::{admin, auth, db, ops};
+use crate::{admin, auth, db, keyfile, ops};
 
 pub const DEMO_EMAIL: &str = "demo@example.com";
 pub const DEMO_PASSWORD: &str = "correct horse battery staple";
@@ -97,15 +98,31 @@ pub async fn build_state(cfg: Cli) -> anyhow::Result<Shared> {
         cfg.max_concurrent_hashes,
         Duration::from_millis(cfg.hash_queue_timeout_ms),
     )?;
+    let keys = if cfg.jwt_keys.is_empty() {
+        keyfile::load(
+            cfg.jwt_key_file.as_deref(),
+            std::env::var(keyfile::ENV).ok(),
+            &cfg.db,
+            crate::tokens::random_key,
+        )?
+    } else {
+        cfg.jwt_keys.clone()
+    };
     let keys = Keyring::new(
-        &cfg.jwt_keys,
+        &keys,
         &cfg.jwt_issuer,
         &cfg.jwt_audience,
         cfg.session_ttl_secs,
         cfg.jwt_leeway_secs,
     )?;
-    let limiter = std::num::NonZeroU32::new(cfg.rate_limit_per_minute)
-        .map(|n| RateLimiter::keyed(Quota::per_minute(n)));
+    let limiter = std::num::NonZeroU32::new(cfg.rate_limit_per_minute).map(|n| {
+        let burst = std::num::NonZeroU32::new(cfg.rate_limit_burst.min(n.get())).unwrap_or(n);
+        RateLimiter::keyed(Quota::per_minute(n).allow_burst(burst))
+    });
+    let telemetry_limiter = std::num::NonZeroU32::new(cfg.telemetry_per_minute).map(|n| {
+        let burst = std::num::NonZeroU32::new(n.get().min(10)).unwrap_or(n);
+        RateLimiter::keyed(Quota::per_minute(n).allow_burst(burst))
+    });
     if cfg.seed_demo_user && db::user_by_email(&db, DEMO_EMAIL).await?.is_none() {
         let hash = hasher
             .hash(DEMO_PASSWORD.to_string())
@@ -115,21 +132,30 @@ pub async fn build_state(cfg: Cli) -> anyhow::Result<Shared> {
         tracing::info!(email = DEMO_EMAIL, "demo user created");
     }
     let openapi = openapi().to_json().context("OpenAPI document")?;
+    let metrics = Metrics::new()?;
+    metrics.register_widget_series(&ops::WIDGET_FLOWS, &ops::widget_outcome_labels());
     Ok(Arc::new(AppState {
         status: StatusStore::new(cfg.status_file.clone()),
         cfg,
         db,
         hasher,
         keys,
-        metrics: Metrics::new()?,
+        metrics,
         faults: Mutex::new(None),
         limiter,
+        telemetry_limiter,
+        refusals: crate::obs::Refusals::default(),
         openapi,
     }))
 }
 
-/// The whole HTTP application.
+/// The public HTTP application (no operator routes).
 pub fn router(state: Shared) -> Router {
+    public_router(state, None)
+}
+
+/// The public application; with `demo_admin`, the operator routes too (`--demo-admin-on-public`).
+fn public_router(state: Shared, demo_admin: Option<admin::Guard>) -> Router {
     let (api, _) = api_router().split_for_parts();
     let api = api
         .route_layer(middleware::from_fn_with_state(state.clone(), rate_limit))
@@ -138,11 +164,11 @@ pub fn router(state: Shared) -> Router {
     let mut app = Router::new()
         .merge(api)
         .route("/auth/openapi.json", axum::routing::get(ops::openapi_json))
-        .route("/metrics", axum::routing::get(ops::metrics))
         .route("/copy/{file}", axum::routing::get(crate::copy::locale_json))
-        .route("/dashboard", axum::routing::get(ops::dashboard))
-        .merge(admin::router(state.clone()))
         .method_not_allowed_fallback(|| async { Problem::new(Code::MethodNotAllowed) });
+    if let Some(guard) = demo_admin {
+        app = app.merge(admin::router(state.clone(), guard));
+    }
     app = match &state.cfg.static_dir {
         Some(dir) => {
             let files = ServeDir::new(dir)
@@ -153,13 +179,37 @@ pub fn router(state: Shared) -> Router {
         None => app.fallback(|| async { Problem::new(Code::NotFound) }),
     };
     let cors = cors(&state.cfg.allow_origins);
+    let body_deadline = Duration::from_secs(state.cfg.body_timeout_secs);
     app.with_state(state)
+        .layer(RequestBodyDeadlineLayer::new(body_deadline))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),
         ))
         .layer(middleware::from_fn(fix_mime))
         .layer(cors)
+        .layer(CatchPanicLayer::custom(|_| {
+            Problem::internal("handler panicked").into_response()
+        }))
+}
+
+/// The admin listener's application: the operator API, `/metrics` and `/dashboard`, answered
+/// only with one of the listener's own `Host` names.
+pub fn admin_app(state: Shared, addr: SocketAddr) -> Router {
+    let guard = admin::Guard {
+        hosts: admin::own_hosts(addr),
+        loopback_peers_only: false,
+    };
+    let body_deadline = Duration::from_secs(state.cfg.body_timeout_secs);
+    admin::router(state.clone(), guard)
+        .method_not_allowed_fallback(|| async { Problem::new(Code::MethodNotAllowed) })
+        .fallback(|| async { Problem::new(Code::NotFound) })
+        .with_state(state)
+        .layer(RequestBodyDeadlineLayer::new(body_deadline))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             Problem::internal("handler panicked").into_response()
         }))
@@ -248,6 +298,11 @@ async fn observe(State(s): State<Shared>, req: Request, next: Next) -> Response 
     if flow != "status" {
         s.metrics.attempt(flow, outcome, elapsed.as_secs_f64());
     }
+    if matches!(outcome, "rate_limited" | "service_unavailable") {
+        // Refusals come in floods: counted, and logged as one summary per interval.
+        s.refusals.count(outcome);
+        return resp;
+    }
     tracing::info!(
         flow,
         outcome,
@@ -277,14 +332,24 @@ async fn inject_faults(State(s): State<Shared>, req: Request, next: Next) -> Res
 /// Per-client (peer IP) limit on the contract's endpoints except `status`.
 async fn rate_limit(State(s): State<Shared>, req: Request, next: Next) -> Response {
     let limited = endpoint_of(req.uri().path()).is_some_and(|e| e != "status");
-    if let (Some(limiter), true) = (&s.limiter, limited) {
-        let ip = client_ip(&req);
+    let telemetry = req.uri().path() == "/auth/telemetry";
+    let limiter = if telemetry {
+        &s.telemetry_limiter
+    } else if limited {
+        &s.limiter
+    } else {
+        &None
+    };
+    if let Some(limiter) = limiter {
+        let ip = client_ip(&s.cfg, &req);
         if let Err(not_until) = limiter.check_key(&ip) {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            tracing::warn!(%ip, retry_after = secs, "rate limited");
+            if telemetry {
+                s.refusals.count("rate_limited");
+            }
             return Problem::new(Code::RateLimited)
-                .retry_after(secs)
+                .retry_after(secs.max(1))
                 .into_response();
         }
     }
@@ -294,6 +359,7 @@ async fn rate_limit(State(s): State<Shared>, req: Request, next: Next) -> Respon
 /// A running server.
 pub struct Running {
     pub addr: SocketAddr,
+    pub admin_addr: SocketAddr,
     pub state: Shared,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -302,49 +368,117 @@ impl Running {
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
+
+    /// The admin listener's base URL.
+    pub fn admin_url(&self) -> String {
+        format!("http://{}", self.admin_addr)
+    }
 }
 
-/// Builds the state, binds `cfg.addr` and serves in a background task until `shutdown`.
+/// Runs `f(state)` every `every` while the server lives.
+fn every(state: &Shared, every: Duration, f: impl Fn(&AppState) + Send + 'static) {
+    let weak = Arc::downgrade(state);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let Some(s) = weak.upgrade() else { break };
+            f(&s);
+        }
+    });
+}
+
+/// Builds the state, binds `cfg.addr` and the admin address, and serves both in a background
+/// task until `shutdown`.
 pub async fn start(
     cfg: Cli,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<Running> {
-    let addr = cfg.addr;
+    let (addr, admin_addr) = (cfg.addr, cfg.admin_addr());
     let state = build_state(cfg).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
+    let admin_listener = tokio::net::TcpListener::bind(admin_addr)
+        .await
+        .with_context(|| format!("cannot listen on {admin_addr} (admin listener)"))?;
     let addr = listener.local_addr()?;
-    let app = router(state.clone());
-    if state.limiter.is_some() {
-        // Forget idle clients now and then so the limiter's memory stays bounded.
-        let weak = Arc::downgrade(&state);
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(60));
-            loop {
-                tick.tick().await;
-                let Some(s) = weak.upgrade() else { break };
-                if let Some(l) = &s.limiter {
-                    l.retain_recent();
-                }
-            }
-        });
-    }
-    // TCP_NODELAY: a response written in two segments (headers, then the body) must not wait
-    // for the client's delayed ACK; with Nagle's algorithm on, that stalls ~40 ms (measured on
-    // the embed's script in `make bench`).
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!("could not set TCP_NODELAY: {e}");
+    let admin_addr = admin_listener.local_addr()?;
+    let demo_admin = state.cfg.demo_admin_on_public.then(|| {
+        tracing::warn!(
+            "--demo-admin-on-public: the operator API answers on the public listener (local demo only)"
+        );
+        admin::Guard {
+            hosts: admin::own_hosts(addr),
+            loopback_peers_only: true,
         }
     });
-    let task = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
+    let app = public_router(state.clone(), demo_admin);
+    let admin = admin_app(state.clone(), admin_addr);
+    // Forget idle clients now and then so the limiters' memory stays bounded.
+    every(&state, Duration::from_secs(60), |s| {
+        if let Some(l) = &s.limiter {
+            l.retain_recent();
+        }
+        if let Some(l) = &s.telemetry_limiter {
+            l.retain_recent();
+        }
     });
-    Ok(Running { addr, state, task })
+    let refusal_every = Duration::from_secs(state.cfg.refusal_log_interval_secs);
+    every(&state, refusal_every, |s| s.refusals.log_summary());
+    purge_task(&state);
+    let limits = Limits {
+        max_connections: state.cfg.max_connections as usize,
+        header_timeout: Duration::from_secs(state.cfg.header_timeout_secs),
+    };
+    let admin_limits = Limits {
+        max_connections: 64,
+        ..limits
+    };
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let gauge_state = Arc::downgrade(&state);
+    let public = crate::serve::serve(listener, app, limits, stopped.clone(), move |d| {
+        if let Some(s) = gauge_state.upgrade() {
+            s.metrics.open_connections(d);
+        }
+    });
+    let admin = crate::serve::serve(admin_listener, admin, admin_limits, stopped, |_| {});
+    let task = tokio::spawn(async move {
+        let (a, b) = tokio::join!(public, admin);
+        a.and(b)
+    });
+    Ok(Running {
+        addr,
+        admin_addr,
+        state,
+        task,
+    })
+}
+
+/// Deletes expired sessions, reset requests and stale failure counters every
+/// `--purge-interval-secs`.
+fn purge_task(state: &Shared) {
+    let weak = Arc::downgrade(state);
+    let every = Duration::from_secs(state.cfg.purge_interval_secs);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Some(s) = weak.upgrade() else { break };
+            let leeway = i64::try_from(s.keys.leeway()).unwrap_or(0);
+            let now = crate::tokens::now() as i64;
+            match db::purge(&s.db, now, leeway).await {
+                Ok(n) if n > 0 => tracing::info!(rows = n, "expired rows purged"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("purge failed: {e}"),
+            }
+        }
+    });
 }

@@ -13,7 +13,7 @@ use crate::db;
 use crate::input;
 use crate::passwords;
 use crate::problem::{Code, FieldError, Problem, ProblemBody};
-use crate::state::Shared;
+use crate::state::{OriginCheck, Shared, check_origin};
 use crate::tokens::{TokenError, now};
 
 /// `{"id","email"}` of the signed-in user.
@@ -76,30 +76,57 @@ fn now_i64() -> i64 {
     i64::try_from(now()).unwrap_or(i64::MAX)
 }
 
+/// A new session for a user: its id, token and expiry (a new id at every sign-in).
+struct NewSession {
+    id: String,
+    token: String,
+    expires_at: i64,
+}
+
+fn new_session(s: &Shared, user_id: &str) -> Result<NewSession, Problem> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let (token, claims) = s.keys.issue(user_id, &id).map_err(Problem::internal)?;
+    Ok(NewSession {
+        id,
+        token,
+        expires_at: i64::try_from(claims.exp).unwrap_or(i64::MAX),
+    })
+}
+
 /// Creates a session row and a token for it; a new session id every time (sessions-22).
 async fn start_session(
     s: &Shared,
     user: &db::User,
     status: StatusCode,
 ) -> Result<Response, Problem> {
-    let sid = uuid::Uuid::new_v4().to_string();
-    let (token, claims) = s.keys.issue(&user.id, &sid).map_err(Problem::internal)?;
-    let exp = i64::try_from(claims.exp).unwrap_or(i64::MAX);
-    db::insert_session(&s.db, &sid, &user.id, now_i64(), exp).await?;
-    tracing::info!(user_id = %user.id, session_id = %sid, "session started");
+    let session = new_session(s, &user.id)?;
+    db::insert_session(&s.db, &session.id, &user.id, now_i64(), session.expires_at).await?;
+    Ok(session_response(s, &user.id, &user.email, &session, status))
+}
+
+/// The answer that signs a user in: the body and the session cookie.
+fn session_response(
+    s: &Shared,
+    user_id: &str,
+    email: &str,
+    session: &NewSession,
+    status: StatusCode,
+) -> Response {
+    tracing::info!(user_id = %user_id, session_id = %session.id, "session started");
+    let token = &session.token;
     let body = SessionBody {
         user: UserView {
-            id: user.id.clone(),
-            email: user.email.clone(),
+            id: user_id.to_string(),
+            email: email.to_string(),
         },
         access_token: s.cfg.bearer.then(|| token.clone()),
     };
     let mut resp = (status, Json(body)).into_response();
     resp.headers_mut()
-        .insert(header::SET_COOKIE, session_cookie(s, &token, s.keys.ttl()));
+        .insert(header::SET_COOKIE, session_cookie(s, token, s.keys.ttl()));
     resp.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(resp)
+    resp
 }
 
 fn credentials(
@@ -144,37 +171,42 @@ pub async fn login(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
-    let map = input::json_object(&headers, body, false).await?;
+    let map = input::json_object(&headers, body).await?;
     let (email, password) = credentials(&map)?;
     let user = db::user_by_email(&s.db, &email).await?;
     // Verify even for unknown emails (dummy hash) and locked accounts: same work, same timing.
     let too_long = password.chars().count() > s.cfg.password_max_length as usize;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let ok = s.hasher.verify(password, stored).await? && !too_long;
-    let Some(user) = user else {
-        return Err(Problem::new(Code::InvalidCredentials));
-    };
+    // Failures are counted per email, registered or not: an unknown email answers exactly
+    // like a known one, locks included, so the lock tells nothing about who has an account.
+    let failures = db::failures(&s.db, &email).await?;
     let now = now_i64();
-    if let Some(until) = user.locked_until.filter(|t| *t > now) {
+    if let Some(until) = failures.and_then(|f| f.locked_until).filter(|t| *t > now) {
         let wait = u64::try_from(until - now).unwrap_or(1);
         return Err(Problem::new(Code::AccountLocked).retry_after(wait));
     }
-    if !ok {
-        let until = now + i64::try_from(s.cfg.lockout_secs).unwrap_or(900);
-        let n = db::record_failure(&s.db, &user.id, s.cfg.lockout_threshold, until).await?;
-        if n >= i64::from(s.cfg.lockout_threshold) {
-            tracing::warn!(user_id = %user.id, failures = n, "account locked");
+    let user = match user {
+        Some(user) if ok => user,
+        _ => {
+            let until = now + i64::try_from(s.cfg.lockout_secs).unwrap_or(900);
+            let threshold = s.cfg.lockout_threshold;
+            let max = s.cfg.lockout_max_tracked;
+            let n = db::record_failure(&s.db, &email, now, threshold, until, max).await?;
+            if n >= i64::from(threshold) {
+                tracing::warn!(failures = n, "sign-in locked for an email");
+            }
+            return Err(Problem::new(Code::InvalidCredentials));
         }
-        return Err(Problem::new(Code::InvalidCredentials));
-    }
+    };
     if user.disabled {
         return Err(Problem::new(Code::AccountDisabled));
     }
     if !user.verified {
         return Err(Problem::new(Code::EmailUnverified));
     }
-    if user.failed_attempts != 0 || user.locked_until.is_some() {
-        db::reset_failures(&s.db, &user.id).await?;
+    if failures.is_some() {
+        db::reset_failures(&s.db, &email).await?;
     }
     start_session(&s, &user, StatusCode::OK).await
 }
@@ -203,7 +235,7 @@ pub async fn signup(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
-    let map = input::json_object(&headers, body, false).await?;
+    let map = input::json_object(&headers, body).await?;
     if s.cfg.signup_closed {
         return Err(Problem::new(Code::SignupClosed));
     }
@@ -227,21 +259,35 @@ pub async fn signup(
     // Hash before looking the email up, so taken and new emails cost the same.
     let hash = s.hasher.hash(password).await?;
     let verified = !s.cfg.require_verification;
-    let Some(id) = db::insert_user(&s.db, &email, &hash, verified, now_i64()).await? else {
+    let id = uuid::Uuid::new_v4().to_string();
+    let session = verified.then(|| new_session(&s, &id)).transpose()?;
+    let now = now_i64();
+    // The account and its first session in one transaction: a failure half-way (or a kill)
+    // leaves no account without a session behind, and the retry succeeds.
+    let mut tx = s.db.begin().await?;
+    if !db::insert_user_with_id(&mut *tx, &id, &email, &hash, verified, now).await? {
+        drop(tx);
         tracing::info!("signup with a registered email");
         if s.cfg.enumeration_safe_signup {
             return Ok(verify_step());
         }
         return Err(Problem::new(Code::EmailTaken));
-    };
-    tracing::info!(user_id = %id, verified, "account created");
-    if !verified {
-        return Ok(verify_step());
     }
-    let user = db::user_by_id(&s.db, &id)
-        .await?
-        .ok_or_else(|| Problem::internal("user vanished after insert"))?;
-    start_session(&s, &user, StatusCode::CREATED).await
+    if let Some(session) = &session {
+        db::insert_session(&mut *tx, &session.id, &id, now, session.expires_at).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(user_id = %id, verified, "account created");
+    match session {
+        Some(session) => Ok(session_response(
+            &s,
+            &id,
+            &email,
+            &session,
+            StatusCode::CREATED,
+        )),
+        None => Ok(verify_step()),
+    }
 }
 
 /// The token a request carries: `Authorization: Bearer`, else the session cookie.
@@ -331,14 +377,30 @@ pub async fn session(State(s): State<Shared>, headers: HeaderMap) -> Result<Resp
     Ok(resp)
 }
 
-/// Sign out: revokes the session server-side and clears the cookie. Always 204.
+/// Sign out: revokes the session server-side and clears the cookie. 204 whether or not a
+/// session was sent. Like the other POSTs it cannot be sent from a foreign page: it needs a
+/// JSON content type (which a cross-site form cannot send) or an `Origin` of this server's
+/// own pages or an `--allow-origin` origin.
 #[utoipa::path(
     post,
     path = "/auth/logout",
     tag = "auth",
-    responses((status = 204, description = "Signed out"))
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 403, description = "forbidden (a foreign Origin)", body = ProblemBody,
+            content_type = "application/problem+json"),
+        (status = 415, description = "unsupported_media_type (no Origin and not JSON)",
+            body = ProblemBody, content_type = "application/problem+json"),
+    )
 )]
 pub async fn logout(State(s): State<Shared>, headers: HeaderMap) -> Result<Response, Problem> {
+    match check_origin(&s.cfg, &headers) {
+        OriginCheck::Foreign => return Err(Problem::new(Code::Forbidden)),
+        OriginCheck::Absent if !input::is_json(&headers) => {
+            return Err(Problem::new(Code::UnsupportedMediaType));
+        }
+        _ => {}
+    }
     if let Some(token) = request_token(&s, &headers) {
         match s.keys.verify(&token) {
             Ok(claims) => {
@@ -374,7 +436,7 @@ pub async fn password_reset(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
-    let map = input::json_object(&headers, body, false).await?;
+    let map = input::json_object(&headers, body).await?;
     input::no_extra_fields(&map, &["email"])?;
     let mut errors: Vec<FieldError> = Vec::new();
     let email =
@@ -390,7 +452,7 @@ pub async fn password_reset(
         user.as_ref().map(|u| u.id.as_str()),
         None,
         now,
-        now + 3600,
+        now + 1800,
     )
     .await?;
     tracing::info!(known_account = user.is_some(), "password reset requested");

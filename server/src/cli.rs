@@ -1,7 +1,9 @@
 //! Command line: every knob of the server. Tests build a `Cli` with `Cli::try_parse_from`.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+
+use ipnet::IpNet;
 
 use clap::Parser;
 
@@ -13,9 +15,41 @@ pub struct Cli {
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
 
+    /// Address of the admin listener (operator API, `/metrics`, `/dashboard`). Default:
+    /// 127.0.0.1:9180, or 127.0.0.1:0 (a free port) when `--addr` has port 0. Its bound
+    /// address is printed on stdout as a second line.
+    #[arg(long, value_name = "ADDR")]
+    pub admin_addr: Option<SocketAddr>,
+
+    /// For the local demo and browser tests only: also answer the admin API, `/metrics` and
+    /// `/dashboard` on the public listener (to loopback clients, this server's own pages and
+    /// `--allow-origin` pages, with a loopback `Host`). Never behind a proxy.
+    #[arg(long)]
+    pub demo_admin_on_public: bool,
+
+    /// A reverse proxy whose `X-Forwarded-For` is believed (CIDR or single address;
+    /// repeatable). The client is the right-most address in the header that is not a trusted
+    /// proxy. Without this flag the header is ignored.
+    #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_cidr)]
+    pub trusted_proxies: Vec<IpNet>,
+
+    /// Connections served at once on the public listener; more wait to be accepted.
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub max_connections: u32,
+
+    /// Seconds a client has to send a request's headers, and the longest a connection may
+    /// sit idle between requests.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a client has to send a request's body.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub body_timeout_secs: u64,
+
     /// SQLite database: a URL (`sqlite::memory:`, `sqlite://data/x.db`) or a file path.
-    /// A file and its parent directory are created on first run.
-    #[arg(long, default_value = "data/auth-server.db")]
+    /// A file and its parent directory are created on first run. Any other URL scheme
+    /// (`postgres://`, `mysql://`, ...) is refused before anything is created.
+    #[arg(long, default_value = "data/auth-server.db", value_parser = parse_db)]
     pub db: String,
 
     /// Serve this directory at `/` (index.html for directories; `/embed/` from DIR/embed).
@@ -103,14 +137,33 @@ pub struct Cli {
     #[arg(long, default_value = "auth-widget")]
     pub jwt_audience: String,
 
-    /// HS256 signing key as KID=SECRET (secret at least 32 bytes). Repeatable: the first signs,
-    /// the others only verify (a rotated-out key). Default: a random key per start.
-    #[arg(long = "jwt-key", value_name = "KID=SECRET", value_parser = parse_jwt_key)]
+    /// File of HS256 signing keys, one `KID=SECRET` per line (secret at least 32 bytes): the
+    /// first signs, the others only verify (rotated-out keys). Without it: the keys in the
+    /// `AUTH_JWT_KEYS` environment variable (same format), else a key created on first start
+    /// in `<database file>.jwt-keys` (mode 0600), else (in-memory database) a random key.
+    #[arg(long, value_name = "PATH")]
+    pub jwt_key_file: Option<PathBuf>,
+
+    /// Refused: a secret on the command line is visible to every local user.
+    #[arg(long = "jwt-key", value_name = "KID=SECRET", hide = true, value_parser = refuse_jwt_key)]
+    pub jwt_key_refused: Option<String>,
+
+    /// Keys given by a program embedding the server (tests); they take precedence.
+    #[arg(skip)]
     pub jwt_keys: Vec<JwtKey>,
 
-    /// Requests per minute per client IP on the auth endpoints; 0 turns the limit off.
+    /// Requests per minute per client on the auth endpoints; 0 turns the limit off.
     #[arg(long, default_value_t = 600)]
     pub rate_limit_per_minute: u32,
+
+    /// Requests a client may make at once before the per-minute pace applies (at most the
+    /// per-minute number). Small, so that a few clients cannot fill the hashing queue.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit_burst: u32,
+
+    /// Telemetry reports per minute per client (burst 10); 0 turns the limit off.
+    #[arg(long, default_value_t = 60)]
+    pub telemetry_per_minute: u32,
 
     /// Consecutive failures that lock an account (never fewer than 10).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(10..))]
@@ -119,6 +172,19 @@ pub struct Cli {
     /// How long a locked account stays locked, in seconds.
     #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
     pub lockout_secs: u64,
+
+    /// Failure counters kept (one per email tried, registered or not); the oldest unlocked
+    /// ones are dropped beyond this.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub lockout_max_tracked: u64,
+
+    /// Seconds between purges of expired sessions, reset requests and failure counters.
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    pub purge_interval_secs: u64,
+
+    /// Refused requests (429, 503) are logged as one summary per this many seconds.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub refusal_log_interval_secs: u64,
 
     /// JSON file with the service status (`{"state","message"?,"until"?}`), re-read on change.
     #[arg(long, value_name = "FILE")]
@@ -136,18 +202,45 @@ pub struct JwtKey {
     pub secret: Vec<u8>,
 }
 
-fn parse_jwt_key(s: &str) -> Result<JwtKey, String> {
-    let (kid, secret) = s.split_once('=').ok_or("expected KID=SECRET")?;
-    if kid.is_empty() || kid.len() > 64 || !kid.chars().all(|c| c.is_ascii_graphic()) {
-        return Err("KID must be 1 to 64 visible ASCII characters".into());
+fn refuse_jwt_key(_: &str) -> Result<String, String> {
+    Err(
+        "signing keys are no longer taken on the command line, where `ps` shows them to every \
+         local user: put KID=SECRET lines in a file named by --jwt-key-file, or in the \
+         AUTH_JWT_KEYS environment variable"
+            .into(),
+    )
+}
+
+fn parse_cidr(s: &str) -> Result<IpNet, String> {
+    if let Ok(net) = s.parse::<IpNet>() {
+        return Ok(net.trunc());
     }
-    if secret.len() < 32 {
-        return Err("SECRET must be at least 32 bytes".into());
+    s.parse::<IpAddr>()
+        .map(IpNet::from)
+        .map_err(|_| "expected a network like 10.0.0.0/8, 192.0.2.10 or ::1/128".into())
+}
+
+/// Accepts `sqlite:` URLs and plain paths; refuses any other URL scheme, so that a database
+/// this server cannot use is never silently replaced by a local file named after its URL.
+fn parse_db(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        return Err("expected a SQLite URL or a file path".into());
     }
-    Ok(JwtKey {
-        kid: kid.to_string(),
-        secret: secret.as_bytes().to_vec(),
-    })
+    if let Some((scheme, _)) = s.split_once(':') {
+        let looks_like_scheme = !scheme.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if looks_like_scheme && !scheme.eq_ignore_ascii_case("sqlite") {
+            return Err(format!(
+                "unsupported database scheme {scheme:?}: this server stores data in SQLite only \
+                 (`sqlite://PATH`, `sqlite::memory:` or a file path; write ./{s} for a file \
+                 whose name contains a colon)"
+            ));
+        }
+    }
+    Ok(s.to_string())
 }
 
 fn parse_origin(s: &str) -> Result<String, String> {
@@ -164,6 +257,20 @@ fn parse_origin(s: &str) -> Result<String, String> {
 }
 
 impl Cli {
+    /// Parses `args` (without the program name), as the command line would.
+    pub fn try_parse_args(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("auth-server").chain(args.iter().copied()))
+    }
+
+    /// The admin listener's address: `--admin-addr`, else loopback port 9180, or a free port
+    /// when the public listener asks for one.
+    pub fn admin_addr(&self) -> SocketAddr {
+        self.admin_addr.unwrap_or_else(|| {
+            let port = if self.addr.port() == 0 { 0 } else { 9180 };
+            SocketAddr::from(([127, 0, 0, 1], port))
+        })
+    }
+
     /// A configuration for tests: in-memory database, ephemeral port, cheap argon2.
     pub fn for_tests(extra: &[&str]) -> Cli {
         let mut args = vec![

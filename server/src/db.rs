@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, Sqlite, SqlitePool};
 
 /// Opens (creating if needed) the database named by `--db` and runs the migrations.
 pub async fn connect(db: &str) -> anyhow::Result<SqlitePool> {
@@ -68,8 +68,9 @@ pub struct User {
 macro_rules! select_user {
     ($where:literal) => {
         concat!(
-            "SELECT id, email, password_hash, verified, disabled, failed_attempts, locked_until ",
-            "FROM users WHERE ",
+            "SELECT id, users.email AS email, password_hash, verified, disabled, ",
+            "COALESCE(f.failures, 0) AS failed_attempts, f.locked_until AS locked_until ",
+            "FROM users LEFT JOIN login_failures f ON f.email = users.email WHERE ",
             $where
         )
     };
@@ -88,7 +89,7 @@ fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<User, sqlx::Error> {
 }
 
 pub async fn user_by_email(pool: &SqlitePool, email: &str) -> Result<Option<User>, sqlx::Error> {
-    let row = sqlx::query(select_user!("email = ?"))
+    let row = sqlx::query(select_user!("users.email = ?"))
         .bind(email)
         .fetch_optional(pool)
         .await?;
@@ -112,47 +113,153 @@ pub async fn insert_user(
     now: i64,
 ) -> Result<Option<String>, sqlx::Error> {
     let id = uuid::Uuid::new_v4().to_string();
+    let inserted = insert_user_with_id(pool, &id, email, password_hash, verified, now).await?;
+    Ok(inserted.then_some(id))
+}
+
+/// Inserts a user with the given id (in a transaction, say); false when the email is taken.
+pub async fn insert_user_with_id(
+    db: impl sqlx::Executor<'_, Database = Sqlite>,
+    id: &str,
+    email: &str,
+    password_hash: &str,
+    verified: bool,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let res = sqlx::query(
         "INSERT INTO users (id, email, password_hash, verified, created_at) VALUES (?, ?, ?, ?, ?) \
          ON CONFLICT(email) DO NOTHING",
     )
-    .bind(&id)
+    .bind(id)
     .bind(email)
     .bind(password_hash)
     .bind(i64::from(verified))
     .bind(now)
-    .execute(pool)
+    .execute(db)
     .await?;
-    Ok((res.rows_affected() == 1).then_some(id))
+    Ok(res.rows_affected() == 1)
 }
 
-/// Records a failed attempt; locks the account when the count reaches `threshold`.
-/// Returns the new count.
+/// The failure counter of an email (registered or not): consecutive failures and the end of
+/// its lock, if any.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Failures {
+    pub count: i64,
+    pub locked_until: Option<i64>,
+}
+
+pub async fn failures(pool: &SqlitePool, email: &str) -> Result<Option<Failures>, sqlx::Error> {
+    let row = sqlx::query("SELECT failures, locked_until FROM login_failures WHERE email = ?")
+        .bind(email)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|r| {
+        Ok(Failures {
+            count: r.try_get("failures")?,
+            locked_until: r.try_get("locked_until")?,
+        })
+    })
+    .transpose()
+}
+
+/// Records a failed attempt for `email` at `now`; locks it until `lock_until` when the count
+/// reaches `threshold`. A lock that has run out starts the count over (so one wrong password
+/// after a lock does not lock again). Keeps at most `max_tracked` counters: beyond that the
+/// oldest unlocked ones go. Returns the new count.
 pub async fn record_failure(
     pool: &SqlitePool,
-    user_id: &str,
+    email: &str,
+    now: i64,
     threshold: u32,
     lock_until: i64,
+    max_tracked: u64,
 ) -> Result<i64, sqlx::Error> {
     let row = sqlx::query(
-        "UPDATE users SET failed_attempts = failed_attempts + 1, \
-         locked_until = CASE WHEN failed_attempts + 1 >= ? THEN ? ELSE locked_until END \
-         WHERE id = ? RETURNING failed_attempts",
+        "INSERT INTO login_failures (email, failures, locked_until, last_failure_at) \
+         VALUES (?1, 1, CASE WHEN 1 >= ?2 THEN ?3 END, ?4) \
+         ON CONFLICT(email) DO UPDATE SET \
+           failures = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?4 THEN 1 \
+                      ELSE failures + 1 END, \
+           locked_until = CASE \
+             WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until <= ?4 THEN 1 \
+                   ELSE failures + 1 END) >= ?2 THEN ?3 \
+             WHEN locked_until IS NOT NULL AND locked_until <= ?4 THEN NULL \
+             ELSE locked_until END, \
+           last_failure_at = ?4 \
+         RETURNING failures",
     )
+    .bind(email)
     .bind(i64::from(threshold))
     .bind(lock_until)
-    .bind(user_id)
+    .bind(now)
     .fetch_one(pool)
     .await?;
-    row.try_get(0)
+    let count = row.try_get(0)?;
+    let max = i64::try_from(max_tracked).unwrap_or(i64::MAX);
+    sqlx::query(
+        "DELETE FROM login_failures WHERE email IN ( \
+           SELECT email FROM login_failures \
+           WHERE email <> ?1 AND (locked_until IS NULL OR locked_until <= ?2) \
+           ORDER BY last_failure_at LIMIT MAX(0, (SELECT COUNT(*) FROM login_failures) - ?3))",
+    )
+    .bind(email)
+    .bind(now)
+    .bind(max)
+    .execute(pool)
+    .await?;
+    Ok(count)
 }
 
-pub async fn reset_failures(pool: &SqlitePool, user_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?")
-        .bind(user_id)
+/// Forgets the failures of `email` (a good sign-in, or an operator's unlock).
+pub async fn reset_failures(pool: &SqlitePool, email: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE email = ?")
+        .bind(email)
         .execute(pool)
         .await?;
     Ok(())
+}
+
+/// Deletes what has expired: sessions (revoked or not) whose token can no longer verify, reset
+/// requests past their expiry, and failure counters with no lock and no failure for a day.
+/// Returns the number of rows deleted.
+pub async fn purge(pool: &SqlitePool, now: i64, leeway: i64) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let mut n = sqlx::query("DELETE FROM sessions WHERE expires_at + ? < ?")
+        .bind(leeway)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    n += sqlx::query("DELETE FROM password_resets WHERE expires_at < ?")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    n += sqlx::query(
+        "DELETE FROM login_failures WHERE (locked_until IS NULL OR locked_until <= ?1) \
+         AND last_failure_at + 86400 < ?1",
+    )
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Rows in `table` (one of the server's own tables).
+pub async fn count_rows(pool: &SqlitePool, table: &str) -> Result<i64, sqlx::Error> {
+    let table = match table {
+        "users" => "users",
+        "sessions" => "sessions",
+        "password_resets" => "password_resets",
+        "login_failures" => "login_failures",
+        _ => return Err(sqlx::Error::Protocol(format!("no table {table:?}"))),
+    };
+    sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+        .fetch_one(pool)
+        .await?
+        .try_get(0)
 }
 
 pub async fn set_user_flags(
@@ -163,22 +270,22 @@ pub async fn set_user_flags(
     unlock: bool,
 ) -> Result<bool, sqlx::Error> {
     let res = sqlx::query(
-        "UPDATE users SET verified = COALESCE(?, verified), disabled = COALESCE(?, disabled), \
-         failed_attempts = CASE WHEN ? THEN 0 ELSE failed_attempts END, \
-         locked_until = CASE WHEN ? THEN NULL ELSE locked_until END WHERE email = ?",
+        "UPDATE users SET verified = COALESCE(?, verified), disabled = COALESCE(?, disabled) \
+         WHERE email = ?",
     )
     .bind(verified.map(i64::from))
     .bind(disabled.map(i64::from))
-    .bind(unlock)
-    .bind(unlock)
     .bind(email)
     .execute(pool)
     .await?;
+    if unlock {
+        reset_failures(pool, email).await?;
+    }
     Ok(res.rows_affected() == 1)
 }
 
 pub async fn insert_session(
-    pool: &SqlitePool,
+    pool: impl sqlx::Executor<'_, Database = Sqlite>,
     id: &str,
     user_id: &str,
     now: i64,

@@ -16,13 +16,10 @@ pub const EMAIL_MAX: u32 = 254;
 /// instead of a reset connection.
 const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
 
-/// Reads the body as a JSON object. `text/plain` is accepted when `allow_text_plain` (for
-/// `navigator.sendBeacon`, which cannot set `application/json`).
-pub async fn json_object(
-    headers: &HeaderMap,
-    body: Body,
-    allow_text_plain: bool,
-) -> Result<Map<String, Value>, Problem> {
+/// Whether the request says its body is JSON (`application/json` or `application/*+json`):
+/// a content type that a cross-site form cannot send, and `fetch` cannot send cross-site
+/// without a CORS preflight.
+pub fn is_json(headers: &HeaderMap) -> bool {
     let ctype = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -32,9 +29,12 @@ pub async fn json_object(
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    let is_json = ctype == "application/json"
-        || (ctype.starts_with("application/") && ctype.ends_with("+json"));
-    if !(is_json || allow_text_plain && ctype == "text/plain") {
+    ctype == "application/json" || (ctype.starts_with("application/") && ctype.ends_with("+json"))
+}
+
+/// Reads the body as a JSON object (JSON content types only).
+pub async fn json_object(headers: &HeaderMap, body: Body) -> Result<Map<String, Value>, Problem> {
+    if !is_json(headers) {
         drain(body, 0).await;
         return Err(Problem::new(Code::UnsupportedMediaType));
     }
@@ -69,8 +69,10 @@ impl Classify for serde_json::Error {
 async fn read_limited(mut body: Body) -> Result<Vec<u8>, Problem> {
     let mut buf = Vec::new();
     while let Some(frame) = body.frame().await {
-        let frame =
-            frame.map_err(|_| Problem::new(Code::MalformedRequest).detail("Body read failed."))?;
+        let frame = frame.map_err(|_| {
+            Problem::new(Code::MalformedRequest)
+                .detail("The body could not be read (it stopped arriving, or too late).")
+        })?;
         if let Ok(data) = frame.into_data() {
             if buf.len() + data.len() > BODY_LIMIT {
                 drain(body, buf.len() + data.len()).await;

@@ -26,6 +26,12 @@ async fn main() -> ExitCode {
     // Scripts parse exactly this line to find the port.
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "auth-server listening on {}", running.url());
+    // The admin listener (operator API, /metrics, /dashboard) on a line of its own.
+    let _ = writeln!(
+        out,
+        "auth-server admin listening on {}",
+        running.admin_url()
+    );
     let _ = out.flush();
     drop(out);
     match running.task.await {

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use metrics::{Key, KeyName, Label, Level, Metadata, Recorder, SharedString, Unit};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
@@ -16,6 +17,8 @@ pub const DURATION: &str = "auth_request_duration_seconds";
 pub const WIDGET_OUTCOMES: &str = "auth_widget_outcomes_total";
 /// Latency reported by widgets: `auth_widget_latency_seconds{flow}`.
 pub const WIDGET_LATENCY: &str = "auth_widget_latency_seconds";
+/// Connections the public listener is serving: `auth_open_connections`.
+pub const OPEN_CONNECTIONS: &str = "auth_open_connections";
 
 const BUCKETS: [f64; 12] = [
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
@@ -33,6 +36,44 @@ pub struct Metrics {
     handle: PrometheusHandle,
     /// (unix minute, flow → tally), oldest first, at most 60 minutes.
     minutes: Mutex<VecDeque<(u64, BTreeMap<&'static str, Tally>)>>,
+}
+
+fn widget_key(flow: &'static str, outcome: &'static str) -> Key {
+    Key::from_parts(
+        WIDGET_OUTCOMES,
+        vec![Label::new("flow", flow), Label::new("outcome", outcome)],
+    )
+}
+
+/// Requests refused with 429 (`rate_limited`) or 503 (`service_unavailable`) since the last
+/// summary. A flood of refusals would otherwise write a log line each; they are logged as one
+/// summary per interval instead.
+#[derive(Default)]
+pub struct Refusals {
+    rate_limited: AtomicU64,
+    service_unavailable: AtomicU64,
+}
+
+impl Refusals {
+    pub fn count(&self, code: &str) {
+        match code {
+            "rate_limited" => self.rate_limited.fetch_add(1, Ordering::Relaxed),
+            _ => self.service_unavailable.fetch_add(1, Ordering::Relaxed),
+        };
+    }
+
+    /// Logs and resets the counts, if there were any.
+    pub fn log_summary(&self) {
+        let limited = self.rate_limited.swap(0, Ordering::Relaxed);
+        let shed = self.service_unavailable.swap(0, Ordering::Relaxed);
+        if limited + shed > 0 {
+            tracing::warn!(
+                rate_limited = limited,
+                service_unavailable = shed,
+                "requests refused since the last summary"
+            );
+        }
+    }
 }
 
 fn meta() -> Metadata<'static> {
@@ -89,17 +130,39 @@ impl Metrics {
         self.tally(flow, outcome == "success");
     }
 
-    /// Records one widget-reported outcome.
-    pub fn widget_outcome(&self, flow: String, outcome: String, seconds: Option<f64>) {
-        let labels = vec![
-            Label::new("flow", flow.clone()),
-            Label::new("outcome", outcome),
-        ];
-        let key = Key::from_parts(WIDGET_OUTCOMES, labels);
-        self.recorder.register_counter(&key, &meta()).increment(1);
+    /// Creates every widget series at zero: telemetry can then only move existing series,
+    /// never add one (the label values are `flows` × `outcomes`, fixed here).
+    pub fn register_widget_series(&self, flows: &[&'static str], outcomes: &[&'static str]) {
+        for flow in flows {
+            for outcome in outcomes {
+                self.recorder
+                    .register_counter(&widget_key(flow, outcome), &meta())
+                    .increment(0);
+            }
+        }
+    }
+
+    /// Records one widget-reported outcome; `flow` and `outcome` come from the fixed lists
+    /// given to `register_widget_series`.
+    pub fn widget_outcome(&self, flow: &'static str, outcome: &'static str, seconds: Option<f64>) {
+        self.recorder
+            .register_counter(&widget_key(flow, outcome), &meta())
+            .increment(1);
         if let Some(s) = seconds {
             let key = Key::from_parts(WIDGET_LATENCY, vec![Label::new("flow", flow)]);
             self.recorder.register_histogram(&key, &meta()).record(s);
+        }
+    }
+
+    /// Follows the number of connections the public listener serves.
+    pub fn open_connections(&self, delta: i64) {
+        let gauge = self
+            .recorder
+            .register_gauge(&Key::from_name(OPEN_CONNECTIONS), &meta());
+        if delta >= 0 {
+            gauge.increment(delta as f64);
+        } else {
+            gauge.decrement(-delta as f64);
         }
     }
 

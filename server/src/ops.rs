@@ -9,8 +9,8 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::input;
-use crate::problem::{FieldError, Problem, ProblemBody};
-use crate::state::Shared;
+use crate::problem::{CONTRACT_CODES, Code, FieldError, Problem, ProblemBody};
+use crate::state::{OriginCheck, Shared, check_origin};
 use crate::status::ServiceStatus;
 
 /// The service status set by the operator.
@@ -46,18 +46,30 @@ pub struct TelemetryReport {
 /// contract crate).
 pub use auth_contract::CLIENT_OUTCOMES as WIDGET_OUTCOMES;
 
-const FLOWS: [&str; 7] = [
+/// The flows a report may name (`password-reset` is counted as `password_reset`).
+pub const WIDGET_FLOWS: [&str; 6] = [
     "login",
     "signup",
     "session",
     "logout",
     "password_reset",
-    "password-reset",
     "status",
 ];
 
-/// Widget telemetry (JSON, or text/plain as sent by `navigator.sendBeacon`). Counted in
-/// `/metrics` as `auth_widget_outcomes_total` and `auth_widget_latency_seconds`.
+/// Every outcome label a report can produce: the widget's own kinds and the contract's codes.
+pub fn widget_outcome_labels() -> Vec<&'static str> {
+    WIDGET_OUTCOMES
+        .iter()
+        .copied()
+        .chain(CONTRACT_CODES.iter().map(|c| c.as_str()))
+        .collect()
+}
+
+/// Widget telemetry: JSON only (a `text/plain` post needs no CORS preflight, so any page could
+/// send one), from this server's own pages or an `--allow-origin` origin only, rate-limited
+/// per client (`--telemetry-per-minute`). Counted in `/metrics` as
+/// `auth_widget_outcomes_total` and `auth_widget_latency_seconds`, whose series all exist from
+/// the start: a report moves a counter, it never adds one.
 #[utoipa::path(
     post,
     path = "/auth/telemetry",
@@ -65,7 +77,13 @@ const FLOWS: [&str; 7] = [
     request_body(content = TelemetryReport, content_type = "application/json"),
     responses(
         (status = 204, description = "Counted"),
+        (status = 403, description = "forbidden (no Origin, or a foreign one)", body = ProblemBody,
+            content_type = "application/problem+json"),
+        (status = 415, description = "unsupported_media_type (not JSON)", body = ProblemBody,
+            content_type = "application/problem+json"),
         (status = 422, description = "validation_failed", body = ProblemBody,
+            content_type = "application/problem+json"),
+        (status = 429, description = "rate_limited", body = ProblemBody,
             content_type = "application/problem+json"),
     )
 )]
@@ -74,14 +92,28 @@ pub async fn telemetry(
     headers: HeaderMap,
     body: Body,
 ) -> Result<StatusCode, Problem> {
-    let map = input::json_object(&headers, body, true).await?;
+    if check_origin(&s.cfg, &headers) != OriginCheck::Allowed {
+        return Err(Problem::new(Code::Forbidden)
+            .detail("Telemetry is taken from this server's pages and allowed origins only."));
+    }
+    let map = input::json_object(&headers, body).await?;
     input::no_extra_fields(
         &map,
         &["flow", "outcome", "status", "latency_ms", "widget_version"],
     )?;
     let mut errors = Vec::new();
     let flow = input::string_field(&map, "flow", &mut errors);
-    if flow.as_deref().is_some_and(|f| !FLOWS.contains(&f)) {
+    let flow_label = flow
+        .as_deref()
+        .map(|f| {
+            if f == "password-reset" {
+                "password_reset"
+            } else {
+                f
+            }
+        })
+        .and_then(|f| WIDGET_FLOWS.iter().copied().find(|k| *k == f));
+    if flow.is_some() && flow_label.is_none() {
         errors.push(FieldError::new("flow", "malformed"));
     }
     let outcome = input::string_field(&map, "outcome", &mut errors);
@@ -118,16 +150,17 @@ pub async fn telemetry(
         errors.push(FieldError::new("widget_version", "malformed"));
     }
     input::finish(errors)?;
-    let (Some(flow), Some(outcome)) = (flow, outcome) else {
+    let (Some(flow), Some(outcome)) = (flow_label, outcome) else {
         return Err(Problem::internal(
             "telemetry fields missing after validation",
         ));
     };
-    let known = WIDGET_OUTCOMES.contains(&outcome.as_str())
-        || auth_contract::Code::parse(&outcome).is_some();
-    let outcome = if known { outcome } else { "other".to_string() };
-    let flow = flow.replace('-', "_");
-    tracing::info!(flow = %flow, outcome = %outcome, "widget outcome reported");
+    // Outcomes outside the known set are counted as `other`: the label set stays fixed.
+    let outcome = widget_outcome_labels()
+        .into_iter()
+        .find(|k| *k == outcome)
+        .unwrap_or("other");
+    tracing::debug!(flow, outcome, "widget outcome reported");
     s.metrics.widget_outcome(flow, outcome, latency);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -63,15 +63,16 @@ pub fn now() -> u64 {
         .unwrap_or(0)
 }
 
-fn random_key() -> anyhow::Result<JwtKey> {
+/// A fresh key: 256 random bits written as 64 hex digits (text, so it fits a key file line).
+pub fn random_key() -> anyhow::Result<JwtKey> {
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
     let mut id = [0u8; 4];
     getrandom::fill(&mut id).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
-    let kid = id.iter().map(|b| format!("{b:02x}")).collect::<String>();
     Ok(JwtKey {
-        kid: format!("k-{kid}"),
-        secret: secret.to_vec(),
+        kid: format!("k-{}", hex(&id)),
+        secret: hex(&secret).into_bytes(),
     })
 }
 

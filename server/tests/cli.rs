@@ -127,3 +127,53 @@ fn port_in_use_fails_with_exit_1_and_a_message() {
     assert_eq!(code, Some(1));
     assert!(err.contains("cannot listen"), "{err}");
 }
+
+/// Runs the binary in `dir` and waits at most `limit` for it to exit (killing it otherwise).
+fn exit_code_in(dir: &std::path::Path, args: &[&str], limit: std::time::Duration) -> Option<i32> {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn auth-server");
+    let started = std::time::Instant::now();
+    while started.elapsed() < limit {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status.code();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+#[test]
+fn a_database_url_with_an_unsupported_scheme_exits_2_and_creates_nothing() {
+    for url in [
+        "mysql://user@db.example/auth",
+        "postgres://user@db.example/auth",
+        "postgresql://localhost/auth",
+        "mysql:auth",
+    ] {
+        let dir = std::env::temp_dir().join(format!(
+            "auth-server-db-scheme-{}-{}",
+            std::process::id(),
+            url.len()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let code = exit_code_in(
+            &dir,
+            &["--addr", "127.0.0.1:0", "--db", url],
+            std::time::Duration::from_secs(10),
+        );
+        assert_eq!(code, Some(2), "{url}: refused at start with exit code 2");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert!(left.is_empty(), "{url}: nothing created on disk: {left:?}");
+        let (_, err) = exit_code(&["--db", url]);
+        assert!(err.contains("unsupported database scheme"), "{url}: {err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

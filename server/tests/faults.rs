@@ -26,17 +26,17 @@ async fn faults_are_refused_without_the_flag() {
 async fn get_returns_the_current_fault_and_null_clears_it() {
     let s = server(&["--faults"]).await;
     assert_eq!(
-        s.get("/_admin/faults").await.json(),
+        s.admin_get("/_admin/faults").await.json(),
         json!({"fault": null, "endpoint": null})
     );
     s.fault(Some("unavailable"), Some("login")).await;
     assert_eq!(
-        s.get("/_admin/faults").await.json(),
+        s.admin_get("/_admin/faults").await.json(),
         json!({"fault": "unavailable", "endpoint": "login"})
     );
     s.fault(None, None).await;
     assert_eq!(
-        s.get("/_admin/faults").await.json(),
+        s.admin_get("/_admin/faults").await.json(),
         json!({"fault": null, "endpoint": null})
     );
     assert_eq!(s.login(DEMO_EMAIL, DEMO_PASSWORD).await.status, 200);
@@ -220,7 +220,7 @@ async fn faults_are_counted_in_metrics_as_their_outcome() {
     let s = server(&["--faults"]).await;
     s.fault(Some("code:rate_limited"), Some("login")).await;
     s.login(DEMO_EMAIL, DEMO_PASSWORD).await;
-    let m = s.get("/metrics").await.text;
+    let m = s.admin_get("/metrics").await.text;
     assert!(
         m.lines().any(|l| l.starts_with("auth_attempts_total")
             && l.contains("flow=\"login\"")

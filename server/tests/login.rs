@@ -140,7 +140,8 @@ async fn logout_is_204_clears_cookie_and_revokes_the_session() {
         .send(
             s.http
                 .post(s.url("/auth/logout"))
-                .header("cookie", format!("session={token}")),
+                .header("cookie", format!("session={token}"))
+                .header("origin", s.base.clone()),
         )
         .await;
     assert_eq!(out.status, 204, "{}", out.text);
@@ -158,7 +159,13 @@ async fn logout_is_204_clears_cookie_and_revokes_the_session() {
 #[tokio::test]
 async fn logout_without_a_session_is_still_204() {
     let s = server(&[]).await;
-    let out = s.send(s.http.post(s.url("/auth/logout"))).await;
+    let out = s
+        .send(
+            s.http
+                .post(s.url("/auth/logout"))
+                .header("origin", s.base.clone()),
+        )
+        .await;
     assert_eq!(out.status, 204);
 }
 

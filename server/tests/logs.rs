@@ -25,13 +25,19 @@ fn log_lines_never_contain_passwords_or_tokens() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn auth-server");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    stdout.read_line(&mut line).unwrap();
     let base = line
         .trim_end()
         .strip_prefix("auth-server listening on ")
+        .unwrap()
+        .to_string();
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let admin = line
+        .trim_end()
+        .strip_prefix("auth-server admin listening on ")
         .unwrap()
         .to_string();
     let mut stderr = child.stderr.take().unwrap();
@@ -64,13 +70,14 @@ fn log_lines_never_contain_passwords_or_tokens() {
         assert!(r.status().is_client_error());
         let r = http
             .post(format!("{base}/auth/telemetry"))
-            .header("content-type", "text/plain")
+            .header("content-type", "application/json")
+            .header("origin", base.clone())
             .body(format!(r#"{{"flow":"login","outcome":"{SECRET}","status":401,"latency_ms":5,"widget_version":"0"}}"#))
             .send()
             .await
             .unwrap();
         assert!(r.status().as_u16() < 500);
-        let r = http.put(format!("{base}/_admin/faults")).json(&serde_json::json!({"fault": "internal_error", "endpoint": "login"})).send().await.unwrap();
+        let r = http.put(format!("{admin}/_admin/faults")).json(&serde_json::json!({"fault": "internal_error", "endpoint": "login"})).send().await.unwrap();
         assert!(r.status().is_success());
         let r = post("/auth/login", serde_json::json!({"email": email, "password": SECRET})).await.unwrap();
         assert_eq!(r.status(), 500);

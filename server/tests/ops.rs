@@ -1,5 +1,5 @@
 //! Operations: status, telemetry, metrics, alert rules, dashboard, OpenAPI, CORS, static files,
-//! loopback-only admin.
+//! the per-client limit.
 
 mod common;
 
@@ -98,7 +98,7 @@ async fn metrics_count_attempts_by_flow_and_outcome_with_latency_histogram() {
     s.login(DEMO_EMAIL, DEMO_PASSWORD).await;
     s.login(DEMO_EMAIL, "wrong password").await;
     s.login(DEMO_EMAIL, "wrong password").await;
-    let a = s.get("/metrics").await;
+    let a = s.admin_get("/metrics").await;
     assert_eq!(a.status, 200);
     assert!(a.content_type().starts_with("text/plain"));
     let m = a.text;
@@ -126,23 +126,27 @@ async fn metrics_count_attempts_by_flow_and_outcome_with_latency_histogram() {
     );
 }
 
+/// A telemetry report from this server's own pages.
+async fn report(s: &Server, body: &Value) -> Answer {
+    s.send(
+        s.http
+            .post(s.url("/auth/telemetry"))
+            .header("origin", s.base.clone())
+            .json(body),
+    )
+    .await
+}
+
 #[tokio::test]
-async fn telemetry_json_and_text_plain_are_counted() {
+async fn telemetry_reports_are_counted() {
     let s = server(&[]).await;
-    let report = json!({"flow": "login", "outcome": "session_rejected", "status": 401,
+    let body = json!({"flow": "login", "outcome": "session_rejected", "status": 401,
                         "latency_ms": 120.5, "widget_version": "0.1.0"});
-    let a = s.post_json("/auth/telemetry", &report).await;
+    let a = report(&s, &body).await;
     assert_eq!(a.status, 204, "{}", a.text);
-    // navigator.sendBeacon sends text/plain.
-    let b = s
-        .post_raw(
-            "/auth/telemetry",
-            "text/plain;charset=UTF-8",
-            report.to_string().into_bytes(),
-        )
-        .await;
+    let b = report(&s, &body).await;
     assert_eq!(b.status, 204, "{}", b.text);
-    let m = s.get("/metrics").await.text;
+    let m = s.admin_get("/metrics").await.text;
     let labels = ["flow=\"login\"", "outcome=\"session_rejected\""];
     assert_eq!(
         metric_value(&m, "auth_widget_outcomes_total", &labels),
@@ -159,21 +163,21 @@ async fn telemetry_json_and_text_plain_are_counted() {
 async fn telemetry_refuses_bad_reports_and_secrets_have_nowhere_to_go() {
     let s = server(&[]).await;
     let bad_outcome = json!({"flow": "login", "outcome": "Robert'); DROP TABLE"});
-    s.post_json("/auth/telemetry", &bad_outcome)
+    report(&s, &bad_outcome)
         .await
         .problem(422, "validation_failed");
     let bad_flow = json!({"flow": "everything", "outcome": "success"});
-    s.post_json("/auth/telemetry", &bad_flow)
+    report(&s, &bad_flow)
         .await
         .problem(422, "validation_failed");
     let with_password = json!({"flow": "login", "outcome": "success", "password": "hunter2"});
-    s.post_json("/auth/telemetry", &with_password)
+    report(&s, &with_password)
         .await
         .problem(400, "malformed_request");
     // Outcomes outside the known set are counted as `other`, bounding the label set.
     let novel = json!({"flow": "login", "outcome": "brand_new_kind"});
-    assert_eq!(s.post_json("/auth/telemetry", &novel).await.status, 204);
-    let m = s.get("/metrics").await.text;
+    assert_eq!(report(&s, &novel).await.status, 204);
+    let m = s.admin_get("/metrics").await.text;
     assert!(!m.contains("hunter2") && !m.contains("DROP") && !m.contains("brand_new_kind"));
     let other = ["flow=\"login\"", "outcome=\"other\""];
     assert_eq!(
@@ -269,7 +273,7 @@ async fn alert_rules_name_metrics_the_server_exports() {
         &json!({"flow": "login", "outcome": "success", "latency_ms": 5}),
     )
     .await;
-    let exported = s.get("/metrics").await.text;
+    let exported = s.admin_get("/metrics").await.text;
     let exported: BTreeSet<&str> = exported
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
@@ -301,7 +305,7 @@ async fn dashboard_is_a_self_contained_svg_page() {
     let s = server(&[]).await;
     s.login(DEMO_EMAIL, DEMO_PASSWORD).await;
     s.login(DEMO_EMAIL, "wrong").await;
-    let a = s.get("/dashboard").await;
+    let a = s.admin_get("/dashboard").await;
     assert_eq!(a.status, 200);
     assert!(a.content_type().starts_with("text/html"));
     assert!(
@@ -512,39 +516,11 @@ async fn oneshot_from(
 }
 
 #[tokio::test]
-async fn admin_endpoints_refuse_non_loopback_clients() {
-    let s = server(&["--faults"]).await;
-    let put = || {
-        Request::put("/_admin/faults")
-            .header("content-type", "application/json")
-            .body(Body::from(r#"{"fault":"unavailable"}"#))
-            .unwrap()
-    };
-    let (status, body) = oneshot_from(&s.running.state, "192.0.2.7:5000", put()).await;
-    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
-    let get = Request::get("/_admin/status").body(Body::empty()).unwrap();
-    assert_eq!(
-        oneshot_from(&s.running.state, "[2001:db8::1]:5000", get)
-            .await
-            .0,
-        403
-    );
-    assert_eq!(
-        s.login(DEMO_EMAIL, DEMO_PASSWORD).await.status,
-        200,
-        "no fault was set"
-    );
-    let (status, _) = oneshot_from(&s.running.state, "127.0.0.1:5000", put()).await;
-    assert_eq!(status, 200);
-    assert_eq!(s.login(DEMO_EMAIL, DEMO_PASSWORD).await.status, 503);
-}
-
-#[tokio::test]
 async fn admin_endpoints_refuse_browser_calls_from_foreign_origins() {
     let s = server(&["--faults"]).await;
     let put = |origin: &str| {
         s.http
-            .put(s.url("/_admin/faults"))
+            .put(s.admin_url("/_admin/faults"))
             .header("origin", origin)
             .json(&json!({"fault": "unavailable"}))
     };
@@ -556,8 +532,8 @@ async fn admin_endpoints_refuse_browser_calls_from_foreign_origins() {
         200,
         "no fault was set"
     );
-    // The server's own demo page (same origin) may.
-    let own = s.base.clone();
+    // A page served by the admin listener itself (same origin) may.
+    let own = s.admin.clone();
     assert_eq!(s.send(put(&own)).await.status, 200);
     assert_eq!(s.login(DEMO_EMAIL, DEMO_PASSWORD).await.status, 503);
 }

@@ -248,7 +248,8 @@ async fn sessions_23_revoked_session_is_refused() {
         .send(
             s.http
                 .post(s.url("/auth/logout"))
-                .header("cookie", format!("session={token}")),
+                .header("cookie", format!("session={token}"))
+                .header("origin", s.base.clone()),
         )
         .await;
     assert_eq!(out.status, 204);
@@ -265,7 +266,9 @@ async fn sessions_23_revoked_session_is_refused() {
 async fn sessions_23_rotated_key_still_verifies_its_tokens() {
     let (s, _) = setup().await;
     let old = s.demo_token().await;
-    let rotated = s.send(s.http.post(s.url("/_admin/keys/rotate"))).await;
+    let rotated = s
+        .send(s.http.post(s.admin_url("/_admin/keys/rotate")))
+        .await;
     assert_eq!(rotated.status, 200, "{}", rotated.text);
     let new_kid = rotated.json()["kid"].as_str().unwrap().to_string();
     assert_ne!(new_kid, TEST_KID);
@@ -280,10 +283,10 @@ async fn sessions_23_rotated_key_still_verifies_its_tokens() {
 }
 
 #[tokio::test]
-async fn sessions_23_verify_only_key_from_cli_verifies_but_does_not_sign() {
+async fn a_verify_only_key_verifies_but_does_not_sign() {
     let old_key = "old-key=an-old-secret-that-is-also-32-bytes-long";
-    let s = server(&["--jwt-key", old_key]).await;
-    // Only the first --jwt-key signs.
+    let s = server_with_keys(&[], &[old_key]).await;
+    // Only the first key signs.
     let token = s.demo_token().await;
     assert_eq!(
         jsonwebtoken::decode_header(&token).unwrap().kid.as_deref(),

@@ -206,8 +206,10 @@ fn action(target: &Element, action: Action, email: &str) {
     );
 }
 
-/// Sends `{flow, outcome, status, latency_ms, widget_version}` to `url` with
-/// `navigator.sendBeacon`, falling back to `fetch` with `keepalive`.
+/// Sends `{flow, outcome, status, latency_ms, widget_version}` to `url` as `application/json`
+/// with `fetch` and `keepalive` (it outlives the page, like a beacon). Not `sendBeacon`: a
+/// beacon's string body is `text/plain`, which any page can post cross-site without a CORS
+/// preflight, so the reference server takes telemetry as JSON only. No credentials.
 fn beacon(url: &str, d: &OutcomeDetail) {
     let body = d.to_js();
     let _ = js_sys::Reflect::set(&body, &"widget_version".into(), &crate::VERSION.into());
@@ -220,17 +222,14 @@ fn beacon(url: &str, d: &OutcomeDetail) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    if window
-        .navigator()
-        .send_beacon_with_opt_str(url, Some(&json))
-        == Ok(true)
-    {
-        return;
-    }
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     // web-sys has no setter for `keepalive`; it is a plain property of the init object.
     let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    let headers = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
+    init.set_headers(&headers);
     init.set_body(&JsValue::from_str(&json));
     let _ = window.fetch_with_str_and_init(url, &init);
 }

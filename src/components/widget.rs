@@ -60,7 +60,7 @@ pub fn AuthWidget(
     /// `Auto` follows `prefers-color-scheme`; `Light` or `Dark` override it.
     #[prop(optional)]
     theme: Theme,
-    /// When set, each outcome is sent here with `navigator.sendBeacon` (no credentials in it).
+    /// When set, each outcome is sent here as JSON with `fetch` keepalive (no credentials in it).
     #[prop(optional, into)]
     telemetry_url: MaybeProp<String>,
     /// A JSON file of `{"key": "text"}` that overrides copy at runtime (designer preview).

@@ -1,5 +1,5 @@
 //! `<auth-widget>`: attributes, events on the element, re-render, disposal, bad values,
-//! several instances, and telemetry beacons that never carry credentials.
+//! several instances, and telemetry reports (JSON) that never carry credentials.
 
 use super::support::*;
 use std::cell::RefCell;
@@ -204,36 +204,56 @@ async fn two_instances_on_one_page_work_independently() {
 }
 
 #[wasm_bindgen_test]
-async fn telemetry_beacons_carry_only_the_outcome() {
-    // Record what the widget hands to sendBeacon.
-    let sent = Rc::new(RefCell::new(Vec::<(String, String)>::new()));
-    let sink = sent.clone();
-    let recorder =
-        Closure::<dyn Fn(String, String) -> bool>::new(move |url: String, body: String| {
-            sink.borrow_mut().push((url, body));
-            true
-        });
-    let navigator = web_sys::window().unwrap().navigator();
-    let descriptor = js_sys::Object::new();
-    js_sys::Reflect::set(&descriptor, &"value".into(), recorder.as_ref()).unwrap();
-    js_sys::Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
-    js_sys::Object::define_property(&navigator, &"sendBeacon".into(), &descriptor);
-    recorder.forget();
-
+async fn telemetry_reports_are_json_and_carry_only_the_outcome() {
     let telemetry = format!("{}/telemetry", api_base());
+    // Record what the widget sends to the telemetry URL; every other request goes through.
+    let window = web_sys::window().unwrap();
+    let original = js_sys::Reflect::get(&window, &"fetch".into()).unwrap();
+    let original_fn: js_sys::Function = original.clone().unchecked_into();
+    let sent = Rc::new(RefCell::new(Vec::<(String, JsValue)>::new()));
+    let sink = sent.clone();
+    let target = telemetry.clone();
+    let recorder = Closure::<dyn Fn(JsValue, JsValue) -> JsValue>::new(
+        move |input: JsValue, init: JsValue| {
+            if input.as_string().as_deref() == Some(target.as_str()) {
+                sink.borrow_mut().push((target.clone(), init));
+                return js_sys::Promise::new(&mut |_, _| {}).into();
+            }
+            let window = web_sys::window().unwrap();
+            original_fn.call2(&window, &input, &init).unwrap()
+        },
+    );
+    js_sys::Reflect::set(&window, &"fetch".into(), recorder.as_ref()).unwrap();
+
     let host = host(&[("telemetry-url", &telemetry)]);
     host.wait_for("input[name=email]").await;
     host.type_into("input[name=email]", DEMO_EMAIL);
     host.type_into("input[name=password]", SECRET);
     host.click("button[type=submit]");
     host.wait_for("[data-failure=invalid_credentials]").await;
-    js_sys::Reflect::delete_property(&navigator, &"sendBeacon".into()).unwrap();
+    js_sys::Reflect::set(&window, &"fetch".into(), &original).unwrap();
+    drop(recorder);
 
     let sent = sent.borrow();
-    assert_eq!(sent.len(), 1, "one beacon per call");
-    let (url, body) = &sent[0];
+    assert_eq!(sent.len(), 1, "one report per call");
+    let (url, init) = &sent[0];
     assert_eq!(url, &telemetry);
-    let parsed = js_sys::JSON::parse(body).unwrap();
+    let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).unwrap();
+    assert_eq!(get(init, "method").as_string().as_deref(), Some("POST"));
+    assert_eq!(
+        get(init, "keepalive").as_bool(),
+        Some(true),
+        "outlives the page"
+    );
+    assert_eq!(
+        get(&get(init, "headers"), "Content-Type")
+            .as_string()
+            .as_deref(),
+        Some("application/json"),
+        "JSON, never text/plain"
+    );
+    let body = get(init, "body").as_string().unwrap();
+    let parsed = js_sys::JSON::parse(&body).unwrap();
     let keys: Vec<String> = js_sys::Object::keys(parsed.unchecked_ref::<js_sys::Object>())
         .iter()
         .filter_map(|k| k.as_string())

@@ -46,6 +46,10 @@ impl Server {
     pub fn start(name: &str, static_dir: &std::path::Path, extra: &[&str]) -> Server {
         let mut cmd = Command::new(binary());
         cmd.args(["--addr", "127.0.0.1:0", "--db", "sqlite::memory:"])
+            // The demo page's fault picker and this harness call the operator API on the
+            // public port (loopback only), as `make demo` does; one browser's whole journey
+            // list comes from one address, so the burst is the size of the per-minute limit.
+            .args(["--demo-admin-on-public", "--rate-limit-burst", "600"])
             .args(["--seed-demo-user", "--faults", "--static-dir"])
             .arg(static_dir)
             // `GET /copy/{locale}.json` from the locale files, as `make demo` serves it.

@@ -14,18 +14,31 @@ pub const TEST_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
 pub struct Server {
     pub running: Running,
     pub base: String,
+    /// The admin listener's base URL.
+    pub admin: String,
     pub http: reqwest::Client,
 }
 
 /// Starts a server with `--seed-demo-user`, a known signing key and `extra` flags.
 pub async fn server(extra: &[&str]) -> Server {
-    let key = format!("{TEST_KID}={TEST_SECRET}");
-    let mut args = vec!["--seed-demo-user", "--jwt-key", key.as_str()];
+    server_with_keys(extra, &[]).await
+}
+
+/// Like `server`, with verify-only keys after the test key (`KID=SECRET`).
+pub async fn server_with_keys(extra: &[&str], more_keys: &[&str]) -> Server {
+    let mut args = vec!["--seed-demo-user"];
     args.extend_from_slice(extra);
-    let running = auth_server::start(Cli::for_tests(&args), std::future::pending())
+    let mut cli = Cli::for_tests(&args);
+    let key = format!("{TEST_KID}={TEST_SECRET}");
+    cli.jwt_keys = std::iter::once(key.as_str())
+        .chain(more_keys.iter().copied())
+        .map(|k| auth_server::keyfile::parse_key(k).expect("test key"))
+        .collect();
+    let running = auth_server::start(cli, std::future::pending())
         .await
         .expect("server starts");
     let base = running.url();
+    let admin = running.admin_url();
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -33,6 +46,7 @@ pub async fn server(extra: &[&str]) -> Server {
     Server {
         running,
         base,
+        admin,
         http,
     }
 }
@@ -101,6 +115,16 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
+    /// A URL on the admin listener.
+    pub fn admin_url(&self, path: &str) -> String {
+        format!("{}{path}", self.admin)
+    }
+
+    /// `GET` on the admin listener.
+    pub async fn admin_get(&self, path: &str) -> Answer {
+        self.send(self.http.get(self.admin_url(path))).await
+    }
+
     pub async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
         let resp = req.send().await.expect("request");
         let status = resp.status().as_u16();
@@ -163,8 +187,10 @@ impl Server {
             .await
     }
 
+    /// `PUT` with a JSON body on the admin listener.
     pub async fn admin_put(&self, path: &str, body: &Value) -> Answer {
-        self.send(self.http.put(self.url(path)).json(body)).await
+        self.send(self.http.put(self.admin_url(path)).json(body))
+            .await
     }
 
     /// Sets a fault (`--faults` must be on).
