@@ -10,6 +10,7 @@ pub mod fixtures;
 pub mod guidance;
 mod json;
 mod problem;
+pub mod profile;
 pub mod shell;
 pub mod taxonomy;
 pub mod validate;
