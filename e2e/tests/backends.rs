@@ -251,6 +251,18 @@ impl<'p> Tab<'p> {
     }
 }
 
+/// Whether the last answer lets a page on another origin send cookies (CORS with credentials).
+fn cors_allows_cookies(tab: &Tab<'_>) -> bool {
+    let header = |name: &str| {
+        tab.last_headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    header("access-control-allow-origin") == Some(PAGE_ORIGIN)
+        && header("access-control-allow-credentials") == Some("true")
+}
+
 fn signed_in_as(o: &Outcome, email: &str) -> bool {
     matches!(o, Ok(Success::SignedIn { user, .. }) if user.email.eq_ignore_ascii_case(email))
 }
@@ -265,12 +277,14 @@ fn profile(name: &str) -> Profile {
 
 // ---- the shared cases ------------------------------------------------------------------------
 
-async fn sign_in_and_the_session_check_succeed(p: &Profile, api: &str) {
+/// Returns whether the server's CORS answer lets the page send cookies.
+async fn sign_in_and_the_session_check_succeed(p: &Profile, api: &str) -> bool {
     let mut tab = Tab::new(p, api);
     let (first, check) = tab.enter(Flow::Login, SEEDED.0, SEEDED.1).await;
     assert!(signed_in_as(&first, SEEDED.0), "sign in: {first:?}");
     let check = check.unwrap();
     assert!(signed_in_as(&check, SEEDED.0), "session check: {check:?}");
+    cors_allows_cookies(&tab)
 }
 
 async fn wrong_password_and_unknown_email_read_alike(p: &Profile, api: &str) {
@@ -390,7 +404,10 @@ async fn better_auth_passes_every_case_against_the_real_server() {
     let p = profile("better-auth");
     let server = Server::start("better-auth", "optional");
     let api = server.api.clone();
-    sign_in_and_the_session_check_succeed(&p, &api).await;
+    assert!(
+        sign_in_and_the_session_check_succeed(&p, &api).await,
+        "its CORS settings let the page send its session cookie"
+    );
     wrong_password_and_unknown_email_read_alike(&p, &api).await;
     sign_up_signs_in(&p, &api).await;
     taken_email_is_email_taken(&p, &api).await;
@@ -446,7 +463,10 @@ async fn allauth_passes_every_case_against_the_real_server() {
 
     let server = Server::start("allauth", "required");
     let api = server.api.clone();
-    sign_in_and_the_session_check_succeed(&p, &api).await;
+    assert!(
+        sign_in_and_the_session_check_succeed(&p, &api).await,
+        "its CORS settings let the page send its session and CSRF cookies"
+    );
     wrong_password_and_unknown_email_read_alike(&p, &api).await;
     sign_up_asks_to_check_the_inbox_and_sign_in_waits_for_it(&p, &api).await;
     weak_password_is_refused_at_the_password_field(&p, &api, "12345678").await;
@@ -488,7 +508,26 @@ async fn firebase_passes_every_case_against_the_real_emulator() {
     let p = profile("firebase");
     let server = Server::start("firebase", "optional");
     let api = server.api.clone();
-    sign_in_and_the_session_check_succeed(&p, &api).await;
+    // Its CORS refuses credentials, so the profile must never send cookies (a browser would
+    // block every request otherwise): the session lives in the ID token.
+    assert!(
+        !sign_in_and_the_session_check_succeed(&p, &api).await,
+        "the emulator allows credentials"
+    );
+    for flow in [
+        Flow::Login,
+        Flow::Signup,
+        Flow::Session,
+        Flow::PasswordReset,
+    ] {
+        let inputs = Inputs {
+            token: Some("t"),
+            attributes: &[("api-key", "k")],
+            ..Inputs::default()
+        };
+        let r = p.request(Step::Flow(flow), &api, &inputs).unwrap();
+        assert_eq!(r.credentials, Credentials::Omit, "{flow:?}");
+    }
     wrong_password_and_unknown_email_read_alike(&p, &api).await;
     let created = sign_up_signs_in(&p, &api).await;
     taken_email_is_email_taken(&p, &api).await;
@@ -502,7 +541,6 @@ async fn firebase_passes_every_case_against_the_real_emulator() {
     sign_out_ends_the_session(&p, &api).await;
     reset_request_is_accepted_alike_for_known_and_unknown_emails(&p, &api).await;
     // Its lockout (TOO_MANY_ATTEMPTS_TRY_LATER) is not emulated: tests/profiles.rs reads the
-    // recorded answer. The wrong-email case above also proves cookies never go along (its CORS
-    // answer has no Access-Control-Allow-Credentials).
+    // answer the real service gives.
     a_stopped_server_is_unreachable(&p, server).await;
 }
