@@ -970,3 +970,82 @@ fn check(root: &Value, schema: &Value, v: &Value, at: &str, out: &mut Vec<String
         }
     }
 }
+
+#[test]
+fn the_remaining_recorded_answers_read_as_their_kinds() {
+    let ba = built_in("better-auth");
+    let validation = r#"{"message":"[body.password] Invalid input: expected string, received undefined","code":"VALIDATION_ERROR"}"#;
+    assert_eq!(
+        kind(answer(&ba, Flow::Login, 400, &[], validation)),
+        FailureKind::Unknown
+    );
+    let origin = r#"{"message":"Missing or null Origin","code":"MISSING_OR_NULL_ORIGIN"}"#;
+    assert_eq!(
+        kind(answer(&ba, Flow::Login, 403, &[], origin)),
+        FailureKind::Unknown
+    );
+    let reset_flood = answer(
+        &ba,
+        Flow::PasswordReset,
+        429,
+        &[("X-Retry-After", "60")],
+        r#"{"message":"Too many requests. Please try again later."}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (reset_flood.kind, reset_flood.retry_after),
+        (FailureKind::RateLimited, Some(60))
+    );
+    // With verification required, a taken email gets the same answer as a new one.
+    let fake = r#"{"token":null,"user":{"id":"x","email":"seeded@example.com"}}"#;
+    assert_eq!(
+        answer(&ba, Flow::Signup, 200, &[], fake),
+        Ok(Success::VerifyEmail)
+    );
+
+    let fb = built_in("firebase");
+    let bad_email =
+        answer(&fb, Flow::Login, 400, &[], &firebase_error("INVALID_EMAIL")).unwrap_err();
+    assert_eq!(
+        (
+            bad_email.kind,
+            bad_email.field_errors[0].field,
+            bad_email.field_errors[0].code
+        ),
+        (
+            FailureKind::ValidationFailed,
+            Field::Email,
+            FieldErrorCode::Malformed
+        )
+    );
+    let no_password = answer(
+        &fb,
+        Flow::Login,
+        400,
+        &[],
+        &firebase_error("MISSING_PASSWORD"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (
+            no_password.field_errors[0].field,
+            no_password.field_errors[0].code
+        ),
+        (Field::Password, FieldErrorCode::Missing)
+    );
+    // A missing API key answers 403 PERMISSION_DENIED with prose: not the person's fault.
+    let key = r#"{"error":{"code":403,"message":"The request is missing a valid API key.","status":"PERMISSION_DENIED"}}"#;
+    assert_eq!(
+        kind(answer(&fb, Flow::Login, 403, &[], key)),
+        FailureKind::Unknown
+    );
+}
+
+#[test]
+fn the_worked_example_profile_follows_the_schema() {
+    let schema: Value = json::from_str(include_str!("../profiles/schema.json")).unwrap();
+    let doc: Value = json::from_str(include_str!("../docs/examples/acme.json")).unwrap();
+    let mut problems = Vec::new();
+    check(&schema, &schema, &doc, "acme", &mut problems);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
