@@ -8,7 +8,8 @@
 #
 # NAME: better-auth | allauth | firebase. Environment (all optional):
 #   BACKEND_ORIGINS             page origins allowed to call it with cookies (comma-separated)
-#   BACKEND_EMAIL_VERIFICATION  required | optional (default: each server's usual, see docs/backends.md)
+#   BACKEND_EMAIL_VERIFICATION  required | optional (defaults: better-auth optional, allauth required;
+#                               the Firebase emulator cannot require it)
 #   BACKEND_SEED_EMAIL, BACKEND_SEED_PASSWORD  the verified account it starts with
 #   BACKEND_START_TIMEOUT       seconds to wait for it to answer (default 180)
 set -euo pipefail
@@ -19,7 +20,7 @@ export BACKEND_SEED_PASSWORD=${BACKEND_SEED_PASSWORD:-correct horse battery stap
 export BACKEND_ORIGINS=${BACKEND_ORIGINS:-}
 run_dir="$root/backends/.run"
 
-usage() { sed -n '2,15p' "$0" >&2; exit 2; }
+usage() { sed -n '2,14p' "$0" >&2; exit 2; }
 case "$name" in better-auth|allauth|firebase) ;; *) usage ;; esac
 
 free_port() { # a port P with P..P+$1-1 free on 127.0.0.1
