@@ -103,3 +103,9 @@ bench: setup
 ## Fails when the brotli total of dist/embed is over the budget in size-budget.toml (builds it if stale).
 size-budget: setup
 	bash scripts/size-budget.sh
+
+## The backend profiles against real better-auth, django-allauth and Firebase Auth emulator
+## servers (installed by setup into backends/, started on free ports by scripts/backends.sh).
+.PHONY: test-backends
+test-backends: setup
+	cargo test -p auth-widget-e2e --test backends -- --ignored --test-threads=1

@@ -51,6 +51,32 @@ if [ ! -x node_modules/.bin/wasm-opt ] || ! cmp -s package-lock.json node_module
   cp package-lock.json node_modules/.package-lock.json.stamp
 fi
 
+# Real auth servers for `make test-backends` (backends/<name>/, see docs/backends.md).
+# npm_folder DIR: `npm ci` there unless its node_modules matches its package-lock.json.
+npm_folder() {
+  local dir=$1
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.stamp" 2>/dev/null; then
+    (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts)
+    cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.stamp"
+  else
+    echo "$dir: node_modules matches package-lock.json"
+  fi
+}
+step "better-auth server (npm, backends/better-auth/package-lock.json)"
+npm_folder backends/better-auth
+step "Firebase Auth emulator (npm firebase-tools, backends/firebase/package-lock.json; large)"
+npm_folder backends/firebase
+step "django-allauth server (venv from hashed backends/allauth/requirements.txt)"
+venv=backends/allauth/.venv
+if ! cmp -s backends/allauth/requirements.txt "$venv/requirements.txt.stamp" 2>/dev/null; then
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --require-hashes -r backends/allauth/requirements.txt
+  cp backends/allauth/requirements.txt "$venv/requirements.txt.stamp"
+else
+  echo "$venv: matches requirements.txt"
+fi
+
 step "fetch crates so builds can run offline"
 cargo fetch --locked >/dev/null 2>&1 || cargo fetch
 

@@ -14,6 +14,7 @@ pub mod form;
 pub mod guidance;
 mod json;
 mod problem;
+pub mod profile;
 pub mod shell;
 pub mod taxonomy;
 pub mod validate;

@@ -167,6 +167,11 @@ impl FailureKind {
         Some((kind, code.is_server_error()))
     }
 
+    /// True for a server `code` of the contract (what a backend profile may translate into).
+    pub fn is_contract_code(code: &str) -> bool {
+        Self::from_code(code).is_some()
+    }
+
     /// True when the fault is on the service's side: the copy must say so and never
     /// suggest the person's details are wrong (errors-17).
     pub fn is_service_side(self) -> bool {
@@ -191,6 +196,11 @@ pub enum Field {
 impl Field {
     /// Every field.
     pub const ALL: [Field; 2] = [Field::Email, Field::Password];
+
+    /// The field for its contract name (`email`, `password`).
+    pub fn parse(s: &str) -> Option<Self> {
+        Field::ALL.into_iter().find(|f| f.as_str() == s)
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -310,12 +320,15 @@ pub fn classify(flow: Flow, transport: Transport<'_>) -> Outcome {
     if (200..300).contains(&response.status) {
         return classify_success(flow, &response);
     }
-    let mut failure = classify_error(flow, &response);
-    // The session check after a login: any refusal is the service's fault, not the person's.
+    Err(after_session_rule(flow, classify_error(flow, &response)))
+}
+
+/// The session check after a login: any refusal is the service's fault, not the person's.
+fn after_session_rule(flow: Flow, mut failure: Failure) -> Failure {
     if flow == Flow::Session && failure.kind != FailureKind::RateLimited {
         failure.kind = FailureKind::SessionRejected;
     }
-    Err(failure)
+    failure
 }
 
 fn unexpected(status: u16) -> Failure {
@@ -351,7 +364,6 @@ fn classify_success(flow: Flow, r: &Response<'_>) -> Outcome {
 
 fn classify_error(flow: Flow, r: &Response<'_>) -> Failure {
     let status = r.status;
-    let server_side = status >= 500;
     let content_type = r.header("content-type").unwrap_or("").to_ascii_lowercase();
     let is_json = content_type.starts_with("application/problem+json")
         || content_type.starts_with("application/json");
@@ -387,41 +399,142 @@ fn classify_error(flow: Flow, r: &Response<'_>) -> Failure {
             ..unexpected(status)
         };
     }
-    let kind = match problem.code.as_deref().and_then(FailureKind::from_code) {
-        // A code is believed only when its status class agrees with the contract's.
-        Some((kind, code_server_side)) if code_server_side == server_side => kind,
-        Some(_) => FailureKind::Unknown,
-        None if problem.code.is_none() && flow == Flow::Login && status == 401 => {
+    decide(
+        flow,
+        Refusal {
+            status,
+            code: match problem.code {
+                Some(code) => RefusalCode::Contract(code),
+                None => RefusalCode::Absent,
+            },
+            retry_after,
+            reference: problem.instance,
+            field_errors: problem
+                .errors
+                .iter()
+                .filter_map(|e| {
+                    Some(FieldError {
+                        field: Field::parse(&e.field)?,
+                        code: FieldErrorCode::parse(&e.code)?,
+                        min: e.min,
+                        max: e.max,
+                    })
+                })
+                .collect(),
+        },
+    )
+}
+
+/// The one decision on a refused call, whatever API it came from.
+fn decide(flow: Flow, refusal: Refusal) -> Failure {
+    let Refusal {
+        status,
+        code,
+        retry_after,
+        reference,
+        field_errors,
+    } = refusal;
+    let server_side = status >= 500;
+    let kind = match code {
+        RefusalCode::Contract(code) => match FailureKind::from_code(&code) {
+            // A code is believed only when its status class agrees with the contract's.
+            Some((kind, code_server_side)) if code_server_side == server_side => kind,
+            _ => FailureKind::Unknown,
+        },
+        RefusalCode::Absent if flow == Flow::Login && status == 401 => {
             FailureKind::InvalidCredentials
         }
-        None => FailureKind::Unknown,
-    };
-    let field_errors = if kind == FailureKind::ValidationFailed {
-        problem
-            .errors
-            .iter()
-            .filter_map(|e| {
-                Some(FieldError {
-                    field: match e.field.as_str() {
-                        "email" => Field::Email,
-                        "password" => Field::Password,
-                        _ => return None,
-                    },
-                    code: FieldErrorCode::parse(&e.code)?,
-                    min: e.min,
-                    max: e.max,
-                })
-            })
-            .collect()
-    } else {
-        Vec::new()
+        RefusalCode::Absent | RefusalCode::Unknown => FailureKind::Unknown,
     };
     Failure {
         kind,
         status: Some(status),
-        retry_after,
-        reference: problem.instance.filter(|s| is_displayable_reference(s)),
-        field_errors,
+        retry_after: retry_after.map(|s| s.min(MAX_WAIT_SECS)),
+        reference: reference.filter(|s| is_displayable_reference(s)),
+        field_errors: if kind == FailureKind::ValidationFailed {
+            field_errors
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// A refusal (4xx/5xx) already read from an answer: by [`classify`] for the contract, or by a
+/// backend profile, which translates its API's codes into the contract's before this decides.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: u16,
+    pub code: RefusalCode,
+    /// Seconds to wait, as the answer gave them (clamped here).
+    pub retry_after: Option<u32>,
+    pub reference: Option<String>,
+    /// Kept only when the code means `validation_failed`.
+    pub field_errors: Vec<FieldError>,
+}
+
+/// What the answer said the refusal was.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefusalCode {
+    /// No code at all (a login 401 then means wrong details, as the contract allows).
+    Absent,
+    /// A code that has no meaning in the contract: handled by status class.
+    Unknown,
+    /// A contract code (`invalid_credentials`, …); believed only with a matching status class.
+    Contract(String),
+}
+
+/// An answer as a backend profile read it, in the contract's terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Translated {
+    /// A signed-in user (sign-in, sign-up, session check).
+    SignedIn {
+        user: User,
+        access_token: Option<String>,
+    },
+    /// The answer says the person must use the link in their email first.
+    CheckInbox {
+        status: u16,
+    },
+    /// The session check answered, but with no session.
+    NoSession {
+        status: u16,
+    },
+    /// Accepted; nothing to read (sign-out, reset request).
+    Done,
+    Refused(Refusal),
+    /// Not the shape the profile promised (HTML, malformed JSON, a success without a user).
+    Unexpected {
+        status: u16,
+    },
+}
+
+/// Classifies an answer a backend profile has translated. The same rules as [`classify`]: the
+/// taxonomy alone turns codes into kinds, and the session check's refusals are the service's.
+pub fn classify_translated(flow: Flow, answer: Translated) -> Outcome {
+    match answer {
+        Translated::SignedIn { user, access_token }
+            if matches!(flow, Flow::Login | Flow::Signup | Flow::Session) =>
+        {
+            Ok(Success::SignedIn { user, access_token })
+        }
+        Translated::CheckInbox { .. } if flow == Flow::Signup => Ok(Success::VerifyEmail),
+        Translated::CheckInbox { status } if flow == Flow::Login => Err(Failure {
+            status: Some(status),
+            ..Failure::bare(FailureKind::EmailUnverified)
+        }),
+        Translated::NoSession { status } if flow == Flow::Session => Err(Failure {
+            status: Some(status),
+            ..Failure::bare(FailureKind::SessionRejected)
+        }),
+        Translated::Done if matches!(flow, Flow::Logout | Flow::PasswordReset) => Ok(Success::Done),
+        Translated::Refused(refusal) if (400..600).contains(&refusal.status) => {
+            Err(after_session_rule(flow, decide(flow, refusal)))
+        }
+        Translated::SignedIn { .. } | Translated::Done => Err(unexpected(200)),
+        Translated::CheckInbox { status }
+        | Translated::NoSession { status }
+        | Translated::Unexpected { status }
+        | Translated::Refused(Refusal { status, .. }) => Err(unexpected(status)),
     }
 }
 
