@@ -91,7 +91,7 @@ fn Board(locale: Locale, theme: &'static str, i18n: RwSignal<I18n>) -> impl Into
         .map(|e| {
             let keys = field_error_key(&e).as_str().to_string();
             view! {
-                <Cell label=format!("field error: {}", keys) keys=keys.clone()>
+                <Cell label=format!("Field error: {keys}") keys=keys.clone()>
                     <p class="aw-field__error">
                         <span class="aw-visually-hidden">{move || i18n.get().t(Key::FormErrorPrefix)}" "</span>
                         {move || field_message(&i18n.get(), &e)}
@@ -107,7 +107,7 @@ fn Board(locale: Locale, theme: &'static str, i18n: RwSignal<I18n>) -> impl Into
             let name = s.as_str();
             let keys = format!("data-status={name} · {} · {}", s.title().as_str(), Key::StatusBody.as_str());
             view! {
-                <Cell label=format!("service status: {name}") keys=keys>
+                <Cell label=format!("Service status: {name}") keys=keys>
                     <StatusView state=s message=Some("Operator message (shown as written)".to_string()) i18n=i18n />
                 </Cell>
             }
@@ -118,7 +118,7 @@ fn Board(locale: Locale, theme: &'static str, i18n: RwSignal<I18n>) -> impl Into
         .map(|k| {
             let (title, body) = k.keys();
             view! {
-                <Cell label=format!("success: {}", k.as_str()) keys=format!("{} · {}", title.as_str(), body.as_str())>
+                <Cell label=format!("Success: {}", k.as_str()) keys=format!("{} · {}", title.as_str(), body.as_str())>
                     <SuccessBanner kind=k email="name@example.com".to_string() i18n=i18n />
                 </Cell>
             }
