@@ -131,7 +131,11 @@ async fn every_element_waiting_in_the_page_is_handed_over_with_its_own_values() 
             "{email}: live"
         );
         assert_eq!(root.get_attribute("data-mode").as_deref(), Some(mode));
-        assert_eq!(s.input("input[name=email]").value(), email);
+        // The live field shows its starting value once the widget's first effects have run.
+        s.wait_until("the typed email is in the live field", 5, |s| {
+            s.input("input[name=email]").value() == email
+        })
+        .await;
     }
 }
 
@@ -263,7 +267,10 @@ async fn the_live_widget_takes_over_what_was_typed_and_sends_the_submit_asked_fo
         s.0.get_attribute("data-aw-instance").is_some(),
         "the live widget is mounted"
     );
-    assert_eq!(s.input("input[name=email]").value(), DEMO_EMAIL);
+    s.wait_until("the typed email is in the live field", 5, |s| {
+        s.input("input[name=email]").value() == DEMO_EMAIL
+    })
+    .await;
     let banner = s.wait_for("[data-failure]").await;
     assert_eq!(
         banner.get_attribute("data-failure").as_deref(),
