@@ -7,7 +7,7 @@ PORT ?= 8080
 DATA_DIR ?= data
 
 .PHONY: setup help build-demo embed server demo gallery example-host test lint test-native \
-	test-hardening test-browser test-e2e bench-server deps copy-export bench size-budget
+	test-hardening test-alerts test-postgres test-browser test-e2e bench-server deps copy-export bench size-budget
 
 # The reference server as the demo, gallery and host example run it.
 # --demo-admin-on-public: the demo page's fault and status pickers call the operator API on the
@@ -56,8 +56,9 @@ example-host: build-demo server
 	python3 -m http.server 8081 --bind 127.0.0.1 --directory examples/host & \
 	  trap 'kill $$!' EXIT; $(SERVE) --allow-origin http://127.0.0.1:8081
 
-## Every check: format, lints (host and wasm32), native and server tests, browser tests.
-test: setup lint test-native test-hardening test-browser test-e2e size-budget
+## Every check: format, lints (host and wasm32), native and server tests (SQLite and PostgreSQL),
+## alert rules, browser tests.
+test: setup lint test-native test-postgres test-hardening test-alerts test-browser test-e2e size-budget
 
 ## Formatting and clippy with -D warnings, for the host and for wasm32.
 lint:
@@ -69,10 +70,23 @@ lint:
 test-native:
 	cargo test --workspace
 
+## The reference server's tests again on PostgreSQL: a throwaway cluster (initdb in a temp dir,
+## loopback, removed after) and a new database per test server (scripts/with-postgres.sh).
+test-postgres:
+	timeout 300 bash scripts/with-postgres.sh cargo test -p auth-server
+
 ## The reference server's slow checks: 300 half-open connections, the connection cap, resident
 ## memory under 12 s of login load at the default argon2 parameters (about 40 s; at most 2 min).
 test-hardening:
 	timeout 120 cargo test -p auth-server --test hardening -- --ignored --test-threads 1
+
+## The alert rules with Prometheus's own tools: promtool checks server/ops/alerts.yml and runs
+## its unit tests (alerts.test.yml), then a real Prometheus scrapes a real server through the
+## token incident and the session alert must fire in time (about 20 s; at most 2 min).
+test-alerts:
+	promtool check rules server/ops/alerts.yml
+	promtool test rules server/ops/alerts.test.yml
+	timeout 120 cargo test -p auth-server --test alerts -- --ignored
 
 ## wasm-bindgen browser tests in headless Chromium and Firefox (BROWSERS=chromium for one).
 test-browser:

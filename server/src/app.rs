@@ -90,6 +90,18 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// Builds the state: opens and migrates the database, seeds, prepares keys and limits.
 pub async fn build_state(cfg: Cli) -> anyhow::Result<Shared> {
+    let env_keys = std::env::var(keyfile::ENV).ok();
+    if db::is_postgres(&cfg.db)
+        && cfg.jwt_keys.is_empty()
+        && cfg.jwt_key_file.is_none()
+        && env_keys.is_none()
+    {
+        anyhow::bail!(
+            "a PostgreSQL database is shared by several instances, which must sign with the same \
+             keys: name a key file with --jwt-key-file, or set {}",
+            keyfile::ENV
+        );
+    }
     let db = db::connect(&cfg.db).await?;
     let hasher = Hasher::new(
         cfg.argon2_m_cost,
@@ -101,7 +113,7 @@ pub async fn build_state(cfg: Cli) -> anyhow::Result<Shared> {
     let keys = if cfg.jwt_keys.is_empty() {
         keyfile::load(
             cfg.jwt_key_file.as_deref(),
-            std::env::var(keyfile::ENV).ok(),
+            env_keys,
             &cfg.db,
             crate::tokens::random_key,
         )?

@@ -46,9 +46,10 @@ pub struct Cli {
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub body_timeout_secs: u64,
 
-    /// SQLite database: a URL (`sqlite::memory:`, `sqlite://data/x.db`) or a file path.
-    /// A file and its parent directory are created on first run. Any other URL scheme
-    /// (`postgres://`, `mysql://`, ...) is refused before anything is created.
+    /// Database: SQLite as a URL (`sqlite::memory:`, `sqlite://data/x.db`) or a file path (a
+    /// file and its parent directory are created on first run), or PostgreSQL
+    /// (`postgres://USER:PASSWORD@HOST:PORT/DB`), which several instances can share. Any
+    /// other URL scheme (`mysql://`, ...) is refused before anything is created.
     #[arg(long, default_value = "data/auth-server.db", value_parser = parse_db)]
     pub db: String,
 
@@ -220,11 +221,15 @@ fn parse_cidr(s: &str) -> Result<IpNet, String> {
         .map_err(|_| "expected a network like 10.0.0.0/8, 192.0.2.10 or ::1/128".into())
 }
 
-/// Accepts `sqlite:` URLs and plain paths; refuses any other URL scheme, so that a database
-/// this server cannot use is never silently replaced by a local file named after its URL.
+/// Accepts `sqlite:` URLs, plain paths and `postgres://` URLs; refuses any other URL scheme,
+/// so that a database this server cannot use is never silently replaced by a local file named
+/// after its URL.
 fn parse_db(s: &str) -> Result<String, String> {
     if s.is_empty() {
-        return Err("expected a SQLite URL or a file path".into());
+        return Err("expected a SQLite URL, a file path or a postgres:// URL".into());
+    }
+    if crate::db::is_postgres(s) {
+        return Ok(s.to_string());
     }
     if let Some((scheme, _)) = s.split_once(':') {
         let looks_like_scheme = !scheme.is_empty()
@@ -234,9 +239,9 @@ fn parse_db(s: &str) -> Result<String, String> {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
         if looks_like_scheme && !scheme.eq_ignore_ascii_case("sqlite") {
             return Err(format!(
-                "unsupported database scheme {scheme:?}: this server stores data in SQLite only \
+                "unsupported database scheme {scheme:?}: this server stores data in SQLite \
                  (`sqlite://PATH`, `sqlite::memory:` or a file path; write ./{s} for a file \
-                 whose name contains a colon)"
+                 whose name contains a colon) or PostgreSQL (`postgres://USER@HOST/DB`)"
             ));
         }
     }

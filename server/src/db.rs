@@ -1,25 +1,71 @@
-//! SQLite storage (sqlx, runtime queries, embedded migrations).
+//! Storage (sqlx, runtime queries, embedded migrations): embedded SQLite by default, or a
+//! PostgreSQL database shared by several instances. One code path through sqlx's `Any` driver:
+//! every query is written once in the SQL both dialects accept (`$N` parameters, upserts with
+//! `ON CONFLICT`), and each dialect has its own migrations (`migrations/sqlite`,
+//! `migrations/postgres`) creating the same tables.
 
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::{Row, Sqlite, SqlitePool};
+use sqlx::any::AnyPoolOptions;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Any, AnyPool, Row};
+
+/// True when `--db` names a PostgreSQL database (`postgres://` or `postgresql://`).
+pub fn is_postgres(db: &str) -> bool {
+    let lower = db.get(..13).unwrap_or(db).to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
+
+/// `db` without a password, for messages.
+pub fn redacted(db: &str) -> String {
+    match (db.split_once("://"), db.rfind('@')) {
+        (Some((scheme, rest)), Some(at)) if at > scheme.len() => {
+            let userinfo = &rest[..at - scheme.len() - 3];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}@{}", &db[at + 1..])
+        }
+        _ => db.to_string(),
+    }
+}
 
 /// Opens (creating if needed) the database named by `--db` and runs the migrations.
-pub async fn connect(db: &str) -> anyhow::Result<SqlitePool> {
+pub async fn connect(db: &str) -> anyhow::Result<AnyPool> {
+    sqlx::any::install_default_drivers();
+    if is_postgres(db) {
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(db)
+            .await
+            .with_context(|| format!("cannot connect to database {:?}", redacted(db)))?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .context("database migration failed")?;
+        return Ok(pool);
+    }
     let in_memory = db.contains(":memory:") || db.contains("mode=memory");
-    let opts = if db.starts_with("sqlite:") {
-        SqliteConnectOptions::from_str(db).with_context(|| format!("bad --db URL {db:?}"))?
+    // The `Any` driver takes a URL: a plain path becomes `sqlite://PATH` (with the characters a
+    // URL would read otherwise escaped), and files are created if missing (`mode=rwc`).
+    let mut url = if db.starts_with("sqlite:") {
+        db.to_string()
     } else {
-        SqliteConnectOptions::new().filename(db)
+        format!(
+            "sqlite://{}",
+            db.replace('%', "%25")
+                .replace('?', "%3F")
+                .replace('#', "%23")
+        )
     };
-    let opts = opts
-        .create_if_missing(true)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+    if !in_memory && !url.contains("mode=") {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str("mode=rwc");
+    }
+    let opts =
+        SqliteConnectOptions::from_str(&url).with_context(|| format!("bad --db URL {db:?}"))?;
     if !in_memory {
         let file = opts.get_filename();
         if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -28,21 +74,25 @@ pub async fn connect(db: &str) -> anyhow::Result<SqlitePool> {
     }
     let pool = if in_memory {
         // One connection that never closes: every connection to `:memory:` is its own database.
-        SqlitePoolOptions::new()
+        AnyPoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
-            .connect_with(opts)
+            .connect(&url)
             .await
     } else {
-        SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(opts.journal_mode(SqliteJournalMode::Wal))
-            .await
+        AnyPoolOptions::new().max_connections(4).connect(&url).await
     }
     .with_context(|| format!("cannot open database {db:?}"))?;
-    sqlx::migrate!("./migrations")
+    if !in_memory {
+        // Readers do not wait for the writer; the mode is kept in the file.
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&pool)
+            .await
+            .context("cannot switch the database to WAL")?;
+    }
+    sqlx::migrate!("./migrations/sqlite")
         .run(&pool)
         .await
         .context("database migration failed")?;
@@ -76,7 +126,7 @@ macro_rules! select_user {
     };
 }
 
-fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<User, sqlx::Error> {
+fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
@@ -88,16 +138,16 @@ fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<User, sqlx::Error> {
     })
 }
 
-pub async fn user_by_email(pool: &SqlitePool, email: &str) -> Result<Option<User>, sqlx::Error> {
-    let row = sqlx::query(select_user!("users.email = ?"))
+pub async fn user_by_email(pool: &AnyPool, email: &str) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query(select_user!("users.email = $1"))
         .bind(email)
         .fetch_optional(pool)
         .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
-pub async fn user_by_id(pool: &SqlitePool, id: &str) -> Result<Option<User>, sqlx::Error> {
-    let row = sqlx::query(select_user!("id = ?"))
+pub async fn user_by_id(pool: &AnyPool, id: &str) -> Result<Option<User>, sqlx::Error> {
+    let row = sqlx::query(select_user!("id = $1"))
         .bind(id)
         .fetch_optional(pool)
         .await?;
@@ -106,7 +156,7 @@ pub async fn user_by_id(pool: &SqlitePool, id: &str) -> Result<Option<User>, sql
 
 /// Inserts a user; `Ok(None)` when the email is already registered.
 pub async fn insert_user(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     email: &str,
     password_hash: &str,
     verified: bool,
@@ -119,7 +169,7 @@ pub async fn insert_user(
 
 /// Inserts a user with the given id (in a transaction, say); false when the email is taken.
 pub async fn insert_user_with_id(
-    db: impl sqlx::Executor<'_, Database = Sqlite>,
+    db: impl sqlx::Executor<'_, Database = Any>,
     id: &str,
     email: &str,
     password_hash: &str,
@@ -127,7 +177,7 @@ pub async fn insert_user_with_id(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let res = sqlx::query(
-        "INSERT INTO users (id, email, password_hash, verified, created_at) VALUES (?, ?, ?, ?, ?) \
+        "INSERT INTO users (id, email, password_hash, verified, created_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT(email) DO NOTHING",
     )
     .bind(id)
@@ -148,8 +198,8 @@ pub struct Failures {
     pub locked_until: Option<i64>,
 }
 
-pub async fn failures(pool: &SqlitePool, email: &str) -> Result<Option<Failures>, sqlx::Error> {
-    let row = sqlx::query("SELECT failures, locked_until FROM login_failures WHERE email = ?")
+pub async fn failures(pool: &AnyPool, email: &str) -> Result<Option<Failures>, sqlx::Error> {
+    let row = sqlx::query("SELECT failures, locked_until FROM login_failures WHERE email = $1")
         .bind(email)
         .fetch_optional(pool)
         .await?;
@@ -167,7 +217,7 @@ pub async fn failures(pool: &SqlitePool, email: &str) -> Result<Option<Failures>
 /// after a lock does not lock again). Keeps at most `max_tracked` counters: beyond that the
 /// oldest unlocked ones go. Returns the new count.
 pub async fn record_failure(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     email: &str,
     now: i64,
     threshold: u32,
@@ -175,17 +225,17 @@ pub async fn record_failure(
     max_tracked: u64,
 ) -> Result<i64, sqlx::Error> {
     let row = sqlx::query(
-        "INSERT INTO login_failures (email, failures, locked_until, last_failure_at) \
-         VALUES (?1, 1, CASE WHEN 1 >= ?2 THEN ?3 END, ?4) \
+        "INSERT INTO login_failures AS f (email, failures, locked_until, last_failure_at) \
+         VALUES ($1, 1, CASE WHEN 1 >= $2 THEN $3 END, $4) \
          ON CONFLICT(email) DO UPDATE SET \
-           failures = CASE WHEN locked_until IS NOT NULL AND locked_until <= ?4 THEN 1 \
-                      ELSE failures + 1 END, \
+           failures = CASE WHEN f.locked_until IS NOT NULL AND f.locked_until <= $4 THEN 1 \
+                      ELSE f.failures + 1 END, \
            locked_until = CASE \
-             WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until <= ?4 THEN 1 \
-                   ELSE failures + 1 END) >= ?2 THEN ?3 \
-             WHEN locked_until IS NOT NULL AND locked_until <= ?4 THEN NULL \
-             ELSE locked_until END, \
-           last_failure_at = ?4 \
+             WHEN (CASE WHEN f.locked_until IS NOT NULL AND f.locked_until <= $4 THEN 1 \
+                   ELSE f.failures + 1 END) >= $2 THEN $3 \
+             WHEN f.locked_until IS NOT NULL AND f.locked_until <= $4 THEN NULL \
+             ELSE f.locked_until END, \
+           last_failure_at = $4 \
          RETURNING failures",
     )
     .bind(email)
@@ -199,8 +249,9 @@ pub async fn record_failure(
     sqlx::query(
         "DELETE FROM login_failures WHERE email IN ( \
            SELECT email FROM login_failures \
-           WHERE email <> ?1 AND (locked_until IS NULL OR locked_until <= ?2) \
-           ORDER BY last_failure_at LIMIT MAX(0, (SELECT COUNT(*) FROM login_failures) - ?3))",
+           WHERE email <> $1 AND (locked_until IS NULL OR locked_until <= $2) \
+           ORDER BY last_failure_at \
+           LIMIT (SELECT CASE WHEN COUNT(*) > $3 THEN COUNT(*) - $3 ELSE 0 END FROM login_failures))",
     )
     .bind(email)
     .bind(now)
@@ -211,8 +262,8 @@ pub async fn record_failure(
 }
 
 /// Forgets the failures of `email` (a good sign-in, or an operator's unlock).
-pub async fn reset_failures(pool: &SqlitePool, email: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE email = ?")
+pub async fn reset_failures(pool: &AnyPool, email: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE email = $1")
         .bind(email)
         .execute(pool)
         .await?;
@@ -222,22 +273,22 @@ pub async fn reset_failures(pool: &SqlitePool, email: &str) -> Result<(), sqlx::
 /// Deletes what has expired: sessions (revoked or not) whose token can no longer verify, reset
 /// requests past their expiry, and failure counters with no lock and no failure for a day.
 /// Returns the number of rows deleted.
-pub async fn purge(pool: &SqlitePool, now: i64, leeway: i64) -> Result<u64, sqlx::Error> {
+pub async fn purge(pool: &AnyPool, now: i64, leeway: i64) -> Result<u64, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let mut n = sqlx::query("DELETE FROM sessions WHERE expires_at + ? < ?")
+    let mut n = sqlx::query("DELETE FROM sessions WHERE expires_at + $1 < $2")
         .bind(leeway)
         .bind(now)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    n += sqlx::query("DELETE FROM password_resets WHERE expires_at < ?")
+    n += sqlx::query("DELETE FROM password_resets WHERE expires_at < $1")
         .bind(now)
         .execute(&mut *tx)
         .await?
         .rows_affected();
     n += sqlx::query(
-        "DELETE FROM login_failures WHERE (locked_until IS NULL OR locked_until <= ?1) \
-         AND last_failure_at + 86400 < ?1",
+        "DELETE FROM login_failures WHERE (locked_until IS NULL OR locked_until <= $1) \
+         AND last_failure_at + 86400 < $1",
     )
     .bind(now)
     .execute(&mut *tx)
@@ -248,7 +299,7 @@ pub async fn purge(pool: &SqlitePool, now: i64, leeway: i64) -> Result<u64, sqlx
 }
 
 /// Rows in `table` (one of the server's own tables).
-pub async fn count_rows(pool: &SqlitePool, table: &str) -> Result<i64, sqlx::Error> {
+pub async fn count_rows(pool: &AnyPool, table: &str) -> Result<i64, sqlx::Error> {
     let table = match table {
         "users" => "users",
         "sessions" => "sessions",
@@ -263,15 +314,15 @@ pub async fn count_rows(pool: &SqlitePool, table: &str) -> Result<i64, sqlx::Err
 }
 
 pub async fn set_user_flags(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     email: &str,
     verified: Option<bool>,
     disabled: Option<bool>,
     unlock: bool,
 ) -> Result<bool, sqlx::Error> {
     let res = sqlx::query(
-        "UPDATE users SET verified = COALESCE(?, verified), disabled = COALESCE(?, disabled) \
-         WHERE email = ?",
+        "UPDATE users SET verified = COALESCE($1, verified), disabled = COALESCE($2, disabled) \
+         WHERE email = $3",
     )
     .bind(verified.map(i64::from))
     .bind(disabled.map(i64::from))
@@ -285,19 +336,21 @@ pub async fn set_user_flags(
 }
 
 pub async fn insert_session(
-    pool: impl sqlx::Executor<'_, Database = Sqlite>,
+    pool: impl sqlx::Executor<'_, Database = Any>,
     id: &str,
     user_id: &str,
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-        .bind(id)
-        .bind(user_id)
-        .bind(now)
-        .bind(expires_at)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -309,8 +362,8 @@ pub struct Session {
     pub revoked: bool,
 }
 
-pub async fn session(pool: &SqlitePool, id: &str) -> Result<Option<Session>, sqlx::Error> {
-    let row = sqlx::query("SELECT user_id, expires_at, revoked_at FROM sessions WHERE id = ?")
+pub async fn session(pool: &AnyPool, id: &str) -> Result<Option<Session>, sqlx::Error> {
+    let row = sqlx::query("SELECT user_id, expires_at, revoked_at FROM sessions WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await?;
@@ -324,8 +377,8 @@ pub async fn session(pool: &SqlitePool, id: &str) -> Result<Option<Session>, sql
     .transpose()
 }
 
-pub async fn revoke_session(pool: &SqlitePool, id: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+pub async fn revoke_session(pool: &AnyPool, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now)
         .bind(id)
         .execute(pool)
@@ -334,7 +387,7 @@ pub async fn revoke_session(pool: &SqlitePool, id: &str, now: i64) -> Result<(),
 }
 
 pub async fn insert_password_reset(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     user_id: Option<&str>,
     token_hash: Option<&str>,
     now: i64,
@@ -342,7 +395,7 @@ pub async fn insert_password_reset(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO password_resets (id, user_id, token_hash, created_at, expires_at) \
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(uuid::Uuid::new_v4().to_string())
     .bind(user_id)
@@ -354,7 +407,7 @@ pub async fn insert_password_reset(
     Ok(())
 }
 
-pub async fn count_password_resets(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+pub async fn count_password_resets(pool: &AnyPool) -> Result<i64, sqlx::Error> {
     sqlx::query("SELECT COUNT(*) FROM password_resets")
         .fetch_one(pool)
         .await?

@@ -52,9 +52,10 @@ pub fn parse_keys(text: &str, origin: &str) -> anyhow::Result<Vec<JwtKey>> {
 }
 
 /// Where the generated key lives for a database file: `<db file>.jwt-keys` (None for an
-/// in-memory database, which gets a random key per start since its sessions die with it).
+/// in-memory database, which gets a random key per start since its sessions die with it, and
+/// for PostgreSQL, whose instances must be given the same keys).
 pub fn beside_database(db: &str) -> Option<PathBuf> {
-    if db.contains(":memory:") || db.contains("mode=memory") {
+    if db.contains(":memory:") || db.contains("mode=memory") || crate::db::is_postgres(db) {
         return None;
     }
     let path = db

@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, header};
 use governor::DefaultKeyedRateLimiter;
 use ipnet::IpNet;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::cli::Cli;
 use crate::faults::FaultSetting;
@@ -19,7 +19,7 @@ use crate::tokens::Keyring;
 
 pub struct AppState {
     pub cfg: Cli,
-    pub db: SqlitePool,
+    pub db: AnyPool,
     pub hasher: Hasher,
     pub keys: Keyring,
     pub metrics: Metrics,

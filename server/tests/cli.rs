@@ -153,8 +153,7 @@ fn exit_code_in(dir: &std::path::Path, args: &[&str], limit: std::time::Duration
 fn a_database_url_with_an_unsupported_scheme_exits_2_and_creates_nothing() {
     for url in [
         "mysql://user@db.example/auth",
-        "postgres://user@db.example/auth",
-        "postgresql://localhost/auth",
+        "mongodb://db.example/auth",
         "mysql:auth",
     ] {
         let dir = std::env::temp_dir().join(format!(
@@ -176,4 +175,40 @@ fn a_database_url_with_an_unsupported_scheme_exits_2_and_creates_nothing() {
         assert!(err.contains("unsupported database scheme"), "{url}: {err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
+}
+
+#[test]
+fn postgres_without_shared_keys_is_refused_and_its_password_never_printed() {
+    let out = Command::new(BIN)
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--db",
+            "postgres://auth:s3cret-password@127.0.0.1:1/auth",
+        ])
+        .env_remove("AUTH_JWT_KEYS")
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("--jwt-key-file"), "{err}");
+    assert!(!err.contains("s3cret"), "{err}");
+    // With keys, an unreachable database fails without its password either.
+    let out = Command::new(BIN)
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--db",
+            "postgres://auth:s3cret-password@127.0.0.1:1/auth",
+        ])
+        .env(
+            "AUTH_JWT_KEYS",
+            "k1=a-secret-of-at-least-thirty-two-bytes-long",
+        )
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("auth@127.0.0.1:1/auth"), "{err}");
+    assert!(!err.contains("s3cret"), "{err}");
 }

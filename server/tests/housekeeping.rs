@@ -16,22 +16,33 @@ async fn a_sign_up_that_fails_half_way_leaves_no_account_behind() {
     let s = server(&[]).await;
     let db = &s.running.state.db;
     // The session row cannot be written: the sign-up fails after the account row.
-    sqlx::query(
-        "CREATE TRIGGER no_sessions BEFORE INSERT ON sessions \
-         BEGIN SELECT RAISE(ABORT, 'disk full'); END",
-    )
-    .execute(db)
-    .await
-    .unwrap();
+    let (create, drop) = if postgres().is_some() {
+        sqlx::query(
+            "CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql \
+             AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$",
+        )
+        .execute(db)
+        .await
+        .unwrap();
+        (
+            "CREATE TRIGGER no_sessions BEFORE INSERT ON sessions \
+             FOR EACH ROW EXECUTE FUNCTION disk_full()",
+            "DROP TRIGGER no_sessions ON sessions",
+        )
+    } else {
+        (
+            "CREATE TRIGGER no_sessions BEFORE INSERT ON sessions \
+             BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+            "DROP TRIGGER no_sessions",
+        )
+    };
+    sqlx::query(create).execute(db).await.unwrap();
     let email = "half-way@example.com";
     let password = "a perfectly fine passphrase";
     s.signup(email, password)
         .await
         .problem(500, "internal_error");
-    sqlx::query("DROP TRIGGER no_sessions")
-        .execute(db)
-        .await
-        .unwrap();
+    sqlx::query(drop).execute(db).await.unwrap();
     let retry = s.signup(email, password).await;
     assert_eq!(
         retry.status, 201,
@@ -69,7 +80,7 @@ async fn expired_sessions_revocations_and_reset_requests_are_purged() {
     let now = auth_server::tokens::now() as i64;
     sqlx::query(
         "INSERT INTO password_resets (id, user_id, token_hash, created_at, expires_at) \
-         VALUES ('old', NULL, NULL, ?, ?), ('fresh', NULL, NULL, ?, ?)",
+         VALUES ('old', NULL, NULL, $1, $2), ('fresh', NULL, NULL, $3, $4)",
     )
     .bind(now - 7200)
     .bind(now - 3600)
@@ -274,4 +285,23 @@ fn refusals_are_logged_as_a_summary_not_one_line_each() {
         .filter_map(|n| n.parse::<u64>().ok())
         .sum();
     assert_eq!(counted, 199, "the summaries count them: {about_refusals:?}");
+}
+
+#[tokio::test]
+async fn test_servers_run_on_the_database_the_test_command_names() {
+    let s = server(&[]).await;
+    let db = &s.running.state.cfg.db;
+    assert_eq!(
+        auth_server::db::is_postgres(db),
+        postgres().is_some(),
+        "AUTH_TEST_DB={:?}, server on {db}",
+        postgres()
+    );
+    // And the data really goes there: the seeded account is a row of that database.
+    assert_eq!(
+        auth_server::db::count_rows(&s.running.state.db, "users")
+            .await
+            .unwrap(),
+        1
+    );
 }

@@ -187,7 +187,8 @@ async fn telemetry_refuses_bad_reports_and_secrets_have_nowhere_to_go() {
     );
 }
 
-/// Metric names used in an alert expression: identifiers directly followed by `{` or `[`.
+/// Metric names used in a PromQL expression: identifiers directly followed by `{` or `[`, or
+/// alone in parentheses.
 fn metric_names(expr: &str) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     let chars: Vec<char> = expr.chars().collect();
@@ -203,7 +204,24 @@ fn metric_names(expr: &str) -> BTreeSet<String> {
             let word: String = chars[start..i].iter().collect();
             let in_braces = chars[..start].iter().filter(|c| **c == '{').count()
                 > chars[..start].iter().filter(|c| **c == '}').count();
-            if !in_braces && matches!(chars.get(i), Some('{') | Some('[')) {
+            let next = chars[i..].iter().find(|c| !c.is_whitespace());
+            let before: String = chars[..start].iter().collect();
+            let before = before.trim_end();
+            // A bare selector as a whole argument, `(name)`, unless it is a label list
+            // (`by (instance)`).
+            let bare_argument = next == Some(&')')
+                && before.ends_with('(')
+                && ![
+                    "by",
+                    "without",
+                    "on",
+                    "ignoring",
+                    "group_left",
+                    "group_right",
+                ]
+                .iter()
+                .any(|k| before[..before.len() - 1].trim_end().ends_with(k));
+            if !in_braces && (matches!(chars.get(i), Some('{') | Some('[')) || bare_argument) {
                 names.insert(word);
             }
         } else {
@@ -264,21 +282,7 @@ async fn alert_rules_name_metrics_the_server_exports() {
             .iter()
             .any(|(a, e)| a.contains("Signup") && e.contains("[5m]"))
     );
-    // Produce every series once, then compare names.
-    let s = server(&[]).await;
-    s.login(DEMO_EMAIL, DEMO_PASSWORD).await;
-    s.signup("x@example.com", "long enough password").await;
-    s.post_json(
-        "/auth/telemetry",
-        &json!({"flow": "login", "outcome": "success", "latency_ms": 5}),
-    )
-    .await;
-    let exported = s.admin_get("/metrics").await.text;
-    let exported: BTreeSet<&str> = exported
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .filter_map(|l| l.split(['{', ' ']).next())
-        .collect();
+    let exported = exported_metric_names().await;
     for (alert, expr) in exprs {
         let names = metric_names(&expr);
         assert!(!names.is_empty(), "{alert}: no metric found in {expr}");
@@ -291,12 +295,83 @@ async fn alert_rules_name_metrics_the_server_exports() {
     }
 }
 
+/// The metric names a live server exports once every series has been produced.
+async fn exported_metric_names() -> BTreeSet<String> {
+    let s = server(&[]).await;
+    s.login(DEMO_EMAIL, DEMO_PASSWORD).await;
+    s.signup("x@example.com", "long enough password").await;
+    let a = report(
+        &s,
+        &json!({"flow": "login", "outcome": "success", "latency_ms": 5}),
+    )
+    .await;
+    assert_eq!(a.status, 204, "{}", a.text);
+    let exported = s.admin_get("/metrics").await.text;
+    exported
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| l.split(['{', ' ']).next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test]
+async fn grafana_dashboard_parses_and_charts_only_exported_metrics() {
+    let dashboard: Value = serde_json::from_str(include_str!("../ops/dashboard.json"))
+        .expect("ops/dashboard.json is JSON");
+    assert!(dashboard["title"].is_string() && dashboard["uid"].is_string());
+    // Importable: the data source is an input Grafana asks for on import.
+    assert_eq!(dashboard["__inputs"][0]["name"], "DS_PROMETHEUS");
+    assert_eq!(dashboard["__inputs"][0]["pluginId"], "prometheus");
+    let panels = dashboard["panels"].as_array().expect("panels");
+    assert!(panels.len() >= 6, "{} panels", panels.len());
+    let mut ids = BTreeSet::new();
+    let mut charted = BTreeSet::new();
+    let exported = exported_metric_names().await;
+    for panel in panels {
+        let title = panel["title"].as_str().expect("panel title");
+        assert!(
+            ids.insert(panel["id"].as_u64().expect("panel id")),
+            "{title}: id repeated"
+        );
+        assert_eq!(panel["datasource"]["uid"], "${DS_PROMETHEUS}", "{title}");
+        for key in ["x", "y", "w", "h"] {
+            assert!(panel["gridPos"][key].is_u64(), "{title}: gridPos.{key}");
+        }
+        let targets = panel["targets"].as_array().expect("targets");
+        assert!(!targets.is_empty(), "{title}: no query");
+        for target in targets {
+            let expr = target["expr"].as_str().expect("expr");
+            let names = metric_names(expr);
+            assert!(!names.is_empty(), "{title}: no metric in {expr}");
+            for name in names {
+                assert!(
+                    exported.contains(&name),
+                    "{title} charts {name}, not exported"
+                );
+                charted.insert(name);
+            }
+        }
+    }
+    // Every metric an alert watches has a chart.
+    for (alert, expr) in alert_expressions() {
+        for name in metric_names(&expr) {
+            assert!(charted.contains(&name), "{alert} watches {name}: no chart");
+        }
+    }
+}
+
 #[test]
 fn metric_name_extraction_ignores_functions_and_labels() {
     let names = metric_names("sum(rate(a_total{flow=\"x\",o=~\"y\"}[5m])) / b_bucket[1m] > 2");
     assert_eq!(
         names,
         BTreeSet::from(["a_total".to_string(), "b_bucket".to_string()])
+    );
+    let names = metric_names("sum by (instance) (c_gauge) + max without ( le ) ( d )");
+    assert_eq!(
+        names,
+        BTreeSet::from(["c_gauge".to_string(), "d".to_string()])
     );
 }
 

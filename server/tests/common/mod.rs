@@ -1,4 +1,5 @@
-//! Shared test harness: a real server on an ephemeral port with a fresh in-memory database.
+//! Shared test harness: a real server on an ephemeral port with a fresh database: in-memory
+//! SQLite, or a new PostgreSQL database when `AUTH_TEST_DB` names a cluster.
 #![allow(dead_code)]
 
 use auth_server::{Cli, Running};
@@ -29,6 +30,11 @@ pub async fn server_with_keys(extra: &[&str], more_keys: &[&str]) -> Server {
     let mut args = vec!["--seed-demo-user"];
     args.extend_from_slice(extra);
     let mut cli = Cli::for_tests(&args);
+    if cli.db == "sqlite::memory:"
+        && let Some(db) = fresh_postgres_database().await
+    {
+        cli.db = db;
+    }
     let key = format!("{TEST_KID}={TEST_SECRET}");
     cli.jwt_keys = std::iter::once(key.as_str())
         .chain(more_keys.iter().copied())
@@ -49,6 +55,31 @@ pub async fn server_with_keys(extra: &[&str], more_keys: &[&str]) -> Server {
         admin,
         http,
     }
+}
+
+/// With `AUTH_TEST_DB` set to a PostgreSQL URL (scripts/with-postgres.sh sets it), every test
+/// server gets a new, empty database in that cluster instead of an in-memory SQLite one.
+pub fn postgres() -> Option<String> {
+    std::env::var("AUTH_TEST_DB")
+        .ok()
+        .filter(|u| auth_server::db::is_postgres(u))
+}
+
+/// Creates an empty database in the `AUTH_TEST_DB` cluster and returns its URL.
+pub async fn fresh_postgres_database() -> Option<String> {
+    use sqlx::Connection;
+    let admin = postgres()?;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&admin)
+        .await
+        .expect("AUTH_TEST_DB answers");
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create a test database");
+    let (base, _) = admin.rsplit_once('/').expect("a database in AUTH_TEST_DB");
+    Some(format!("{base}/{name}"))
 }
 
 /// A parsed answer.
