@@ -36,11 +36,16 @@ pub fn mount(mode: Mode) -> Mounted {
 
 /// Mounts with the default status URL (`{api}/status`), so the status banner is live.
 pub fn mount_with_status(mode: Mode) -> Mounted {
-    mount_inner(mode, api_base(), 15_000, true, None)
+    mount_inner(mode, api_base(), 15_000, true, None, None)
 }
 
 pub fn mount_with(mode: Mode, api: String, timeout_ms: u32, enumeration_safe: bool) -> Mounted {
-    mount_inner(mode, api, timeout_ms, enumeration_safe, Some("none"))
+    mount_inner(mode, api, timeout_ms, enumeration_safe, Some("none"), None)
+}
+
+/// Mounts with a `backend` (a built-in profile name or a profile file's URL).
+pub fn mount_with_backend(mode: Mode, api: String, backend: String) -> Mounted {
+    mount_inner(mode, api, 15_000, true, Some("none"), Some(backend))
 }
 
 fn mount_inner(
@@ -49,6 +54,7 @@ fn mount_inner(
     timeout_ms: u32,
     enumeration_safe: bool,
     status_url: Option<&'static str>,
+    backend: Option<String>,
 ) -> Mounted {
     let status_url = status_url.map(str::to_string);
     let doc = document();
@@ -63,6 +69,7 @@ fn mount_inner(
                 timeout_ms=timeout_ms
                 status_url=status_url
                 enumeration_safe=enumeration_safe
+                backend=backend
             />
         }
         .into_any()
