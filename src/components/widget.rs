@@ -296,10 +296,26 @@ fn load_backend(backend: String, ready: impl Fn(Result<Profile, ()>) + 'static) 
     });
 }
 
+thread_local! {
+    /// The unusable profiles already named in the console: one error per profile per page,
+    /// however often its widgets mount (the element re-renders on attribute changes).
+    static REPORTED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// One console error naming the profile and what is wrong with it.
 fn refuse(backend: &str, why: String) -> Result<Profile, ()> {
-    web_sys::console::error_1(
-        &format!("<auth-widget>: sign-in is not set up: backend=\"{backend}\" {why}").into(),
-    );
+    let first = REPORTED.with(|r| {
+        let mut r = r.borrow_mut();
+        let first = !r.iter().any(|b| b == backend);
+        if first {
+            r.push(backend.to_string());
+        }
+        first
+    });
+    if first {
+        web_sys::console::error_1(
+            &format!("<auth-widget>: sign-in is not set up: backend=\"{backend}\" {why}").into(),
+        );
+    }
     Err(())
 }
