@@ -56,9 +56,8 @@ example-host: build-demo server
 	python3 -m http.server 8081 --bind 127.0.0.1 --directory examples/host & \
 	  trap 'kill $$!' EXIT; $(SERVE) --allow-origin http://127.0.0.1:8081
 
-## Every check: format, lints (host and wasm32), native and server tests, browser tests, the
-## built-in backend profiles against their real servers.
-test: setup lint test-native test-hardening test-browser test-e2e test-backends size-budget
+## Every check: format, lints (host and wasm32), native and server tests, browser tests.
+test: setup lint test-native test-hardening test-browser test-e2e size-budget
 
 ## Formatting and clippy with -D warnings, for the host and for wasm32.
 lint:
@@ -106,12 +105,7 @@ size-budget: setup
 	bash scripts/size-budget.sh
 
 ## The backend profiles against real better-auth, django-allauth and Firebase Auth emulator
-## servers (installed by setup into backends/, started on free ports by scripts/backends.sh):
-## natively, then the embed on a page of another origin in headless Chromium and Firefox
-## (E2E_BROWSERS=chromium for one), with a profile file written from docs/backends.md.
+## servers (installed by setup into backends/, started on free ports by scripts/backends.sh).
 .PHONY: test-backends
 test-backends: setup
-	bash scripts/embed.sh >/dev/null
-	cargo build -p auth-server --quiet
 	cargo test -p auth-widget-e2e --test backends -- --ignored --test-threads=1
-	cargo test -p auth-widget-e2e --test backend_pages -- --ignored --test-threads=1 --nocapture

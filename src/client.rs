@@ -1,13 +1,9 @@
-//! The API client: one request per call, a timeout through `AbortController`. The backend
-//! profile builds each request and reads each answer into the contract's terms, which the
-//! taxonomy alone classifies. Requests go through the browser's own `fetch` ([`fetch`]) and
-//! answers are parsed with its own JSON, so no HTTP or JSON stack ships in the WebAssembly.
+//! The API client: one request per call, a timeout through `AbortController`, and the
+//! answer handed to the pure [`classify`] as plain data. Requests go through the browser's
+//! own `fetch` ([`fetch`]) and bodies are built with its own JSON, so no HTTP or JSON
+//! serialising stack ships in the WebAssembly.
 
-use crate::profile::{Answer, Credentials, Inputs, Profile, Request, RequestError, Step};
-use crate::taxonomy::{
-    Failure, FailureKind, Flow, Outcome, Success, Translated, Transport, classify,
-    classify_translated,
-};
+use crate::taxonomy::{Flow, Outcome, Response, Transport, classify};
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
@@ -79,16 +75,12 @@ pub async fn fetch(
     })
 }
 
-/// Where and how to call the auth API: its base URL and the backend profile that says how
-/// each flow's request is built and its answer read.
-#[derive(Clone, Debug)]
+/// Where and how to call the auth API.
+#[derive(Clone, Debug, PartialEq)]
 pub struct ApiClient {
     /// Base URL without a trailing slash, e.g. `/auth` or `https://api.example.test/auth`.
     pub base: String,
     pub timeout: Duration,
-    pub profile: Rc<Profile>,
-    /// The element's attributes a profile may read (`api-key`).
-    pub attributes: Vec<(String, String)>,
 }
 
 /// The result of one call, with how long it took.
@@ -97,12 +89,18 @@ pub struct Called {
     pub latency_ms: u32,
 }
 
-/// What the person typed and the token of the session this widget signed in, for one call.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct CallInputs<'a> {
-    pub email: &'a str,
-    pub password: Option<&'a str>,
-    pub token: Option<&'a str>,
+/// `{"email":…,"password":…}` serialised by the browser's `JSON.stringify`, so every
+/// character of the password reaches the body as typed (fields-4).
+pub fn credentials_body(email: &str, password: Option<&str>) -> String {
+    let obj = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&obj, &"email".into(), &email.into());
+    if let Some(p) = password {
+        let _ = js_sys::Reflect::set(&obj, &"password".into(), &p.into());
+    }
+    js_sys::JSON::stringify(&obj)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
 }
 
 /// `navigator.onLine` (true when there is no window).
@@ -114,113 +112,26 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-/// `document.cookie`, read just before each request (a rotated CSRF token is the one sent).
-fn page_cookies() -> String {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| js_sys::Reflect::get(&d, &"cookie".into()).ok())
-        .and_then(|c| c.as_string())
-        .unwrap_or_default()
-}
-
-/// Why the page is not set up for its backend, said once in the console for the developer
-/// (people see the "not set up" words; nothing is sent).
-pub fn not_set_up(why: &str) -> Outcome {
-    web_sys::console::error_1(&format!("<auth-widget>: sign-in is not set up: {why}").into());
-    Err(Failure::bare(FailureKind::NotSetUp))
-}
-
 impl ApiClient {
-    /// A client for the built-in `contract` profile (the default).
-    pub fn contract(base: &str, timeout: Duration) -> ApiClient {
-        let text = crate::profile::built_in("contract").unwrap_or_default();
-        ApiClient {
-            base: base.trim_end_matches('/').to_string(),
-            timeout,
-            profile: Rc::new(Profile::parse(text).expect("the built-in contract profile parses")),
-            attributes: Vec::new(),
-        }
+    fn url(&self, flow: Flow) -> String {
+        format!("{}/{}", self.base.trim_end_matches('/'), flow.call().path())
     }
 
-    /// Makes the call for `flow`, built and read through the profile.
-    pub async fn call(&self, flow: Flow, inputs: CallInputs<'_>) -> Called {
+    /// Makes the call for `flow`. `body` is JSON for POST flows; `bearer` is sent on the
+    /// session check and on logout when login returned a token.
+    pub async fn call(&self, flow: Flow, body: Option<String>, bearer: Option<&str>) -> Called {
         let started = now_ms();
-        let outcome = self.send(flow, inputs).await;
+        let outcome = self.send(flow, body, bearer).await;
         Called {
             outcome,
             latency_ms: (now_ms() - started).max(0.0) as u32,
         }
     }
 
-    fn request(&self, flow: Flow, inputs: &CallInputs<'_>) -> Result<Request, RequestError> {
-        let cookies = page_cookies();
-        let attributes: Vec<(&str, &str)> = self
-            .attributes
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        self.profile.request(
-            Step::Flow(flow),
-            &self.base,
-            &Inputs {
-                email: inputs.email,
-                password: inputs.password,
-                name: None,
-                token: inputs.token,
-                cookies: &cookies,
-                attributes: &attributes,
-            },
-        )
-    }
-
-    async fn send(&self, flow: Flow, inputs: CallInputs<'_>) -> Outcome {
+    async fn send(&self, flow: Flow, body: Option<String>, bearer: Option<&str>) -> Outcome {
         if !online() {
             return classify(flow, Transport::Offline);
         }
-        let request = match self.request(flow, &inputs) {
-            Err(RequestError::MissingCsrfCookie(cookie)) => {
-                // The session check's answer sets the CSRF cookie (it needs none itself).
-                if let Err(f) = self.fetch_answer(Flow::Session, &inputs).await
-                    && matches!(
-                        f.kind,
-                        FailureKind::Offline | FailureKind::Unreachable | FailureKind::Timeout
-                    )
-                {
-                    return Err(f);
-                }
-                match self.request(flow, &inputs) {
-                    Err(RequestError::MissingCsrfCookie(_)) => {
-                        return not_set_up(&format!(
-                            "the backend profile \"{}\" needs the \"{cookie}\" cookie, which this \
-                             page cannot read: serve the page from the API's host name",
-                            self.profile.name
-                        ));
-                    }
-                    other => other,
-                }
-            }
-            other => other,
-        };
-        match request {
-            Ok(request) => self.fetch_request(flow, request).await,
-            // No call for this flow (sign-out with a token API): forgetting the token is all.
-            Err(RequestError::NoCall) if flow == Flow::Logout => Ok(Success::Done),
-            // The sign-in answer held no token to check: the service's side.
-            Err(RequestError::MissingToken) => {
-                classify_translated(flow, Translated::NoSession { status: 200 })
-            }
-            Err(e) => not_set_up(&format!("backend profile \"{}\": {e}", self.profile.name)),
-        }
-    }
-
-    async fn fetch_answer(&self, flow: Flow, inputs: &CallInputs<'_>) -> Outcome {
-        match self.request(flow, inputs) {
-            Ok(request) => self.fetch_request(flow, request).await,
-            Err(_) => Err(Failure::bare(FailureKind::NotSetUp)),
-        }
-    }
-
-    async fn fetch_request(&self, flow: Flow, request: Request) -> Outcome {
         let controller = AbortController::new().ok();
         let timed_out = Rc::new(Cell::new(false));
         let timer = controller.clone().and_then(|c| {
@@ -234,18 +145,23 @@ impl ApiClient {
             )
             .ok()
         });
-        let headers: Vec<(&str, &str)> = request
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let url = self.url(flow);
+        let method = flow.call().method();
+        let authorization = bearer.map(|token| format!("Bearer {token}"));
+        let mut headers = vec![("Accept", "application/json, application/problem+json")];
+        if let Some(a) = &authorization {
+            headers.push(("Authorization", a));
+        }
+        if body.is_some() {
+            headers.push(("Content-Type", "application/json"));
+        }
         let signal = controller.as_ref().map(AbortController::signal);
         let result = fetch(
-            &request.method,
-            &request.url,
+            method,
+            &url,
             &headers,
-            request.body.as_deref(),
-            request.credentials == Credentials::Include,
+            body.as_deref(),
+            true,
             signal.as_ref(),
         )
         .await;
@@ -260,14 +176,14 @@ impl ApiClient {
             Transport::Unreachable
         };
         match result {
-            Ok(answer) => self.profile.outcome(
+            Ok(answer) => classify(
                 flow,
-                &Answer {
+                Transport::Response(Response {
                     status: answer.status,
                     headers: &answer.headers,
-                    body: &answer.text(),
+                    body: &answer.body,
                     now_unix: (now_ms() / 1000.0) as u64,
-                },
+                }),
             ),
             Err(_) => classify(flow, transport_failure),
         }

@@ -48,9 +48,6 @@ const KEY_ATTR: &str = "data-aw-instance";
 #[derive(Clone, Debug, PartialEq)]
 pub struct ElementOptions {
     pub api_base: String,
-    /// A built-in profile name or a profile file's URL (checked when the widget loads it).
-    pub backend: Option<String>,
-    pub api_key: Option<String>,
     pub mode: Mode,
     pub locale: Option<String>,
     pub theme: Theme,
@@ -130,8 +127,6 @@ impl ElementOptions {
         };
         ElementOptions {
             api_base,
-            backend: attr("backend").map(|b| b.trim().to_string()),
-            api_key: attr("api-key"),
             mode,
             locale: attr("locale"),
             theme,
@@ -193,8 +188,6 @@ fn mount(el: HtmlElement, carry: JsValue) {
         view! {
             <AuthWidget
                 api_base=o.api_base
-                backend=o.backend
-                api_key=o.api_key
                 mode=o.mode
                 locale=o.locale
                 theme=o.theme

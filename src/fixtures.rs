@@ -11,8 +11,6 @@ pub enum Answer {
     Offline,
     Unreachable,
     Timeout,
-    /// The backend profile could not be used: the widget sends nothing.
-    NotSetUp,
     Http {
         status: u16,
         content_type: &'static str,
@@ -429,18 +427,6 @@ pub const FIXTURES: &[Fixture] = &[
         expect(K::Unknown, Tone::Error, Words::Of(K::Unknown), &[Retry]),
     ),
     row(
-        "a backend profile that cannot be loaded: nothing is sent, the page is not set up",
-        Flow::Login,
-        Answer::NotSetUp,
-        "not_set_up",
-        expect(
-            K::NotSetUp,
-            Tone::Info,
-            Words::Of(K::NotSetUp),
-            &[ContactSupport],
-        ),
-    ),
-    row(
         "unknown code on a 5xx: the service's side",
         Flow::Login,
         http(507, problem!("disk_full", 507)),
@@ -461,7 +447,6 @@ impl Fixture {
             Answer::Offline => classify(self.flow, Transport::Offline),
             Answer::Unreachable => classify(self.flow, Transport::Unreachable),
             Answer::Timeout => classify(self.flow, Transport::Timeout),
-            Answer::NotSetUp => Err(crate::taxonomy::Failure::bare(FailureKind::NotSetUp)),
             Answer::Http {
                 status,
                 content_type,

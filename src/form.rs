@@ -174,10 +174,8 @@ pub struct Resume {
 pub const DEFAULT_MIN_PASSWORD: u32 = 8;
 
 /// The `<auth-widget>` element's attributes; a change to any of them re-renders the widget.
-pub const ATTRIBUTES: [&str; 11] = [
+pub const ATTRIBUTES: [&str; 9] = [
     "api-base",
-    "backend",
-    "api-key",
     "mode",
     "locale",
     "theme",

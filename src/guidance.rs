@@ -176,7 +176,6 @@ impl Words {
                     FailureUnexpectedResponseBody,
                 ),
                 K::Unknown => (FailureUnknownTitle, FailureUnknownBody),
-                K::NotSetUp => (FailureNotSetUpTitle, FailureNotSetUpBody),
             },
         }
     }
@@ -292,8 +291,6 @@ pub fn guide(flow: Flow, failure: &Failure, options: GuideOptions) -> Guidance {
             None,
         ),
         K::Unknown => (Tone::Error, own, vec![Retry], None),
-        // Nothing the person can do here but come back later or tell the site.
-        K::NotSetUp => (Tone::Info, own, vec![ContactSupport], None),
     };
     let countdown = if masked {
         None

@@ -96,14 +96,11 @@ pub enum FailureKind {
     UnexpectedResponse,
     /// A code this widget does not know; handled by status class, never as wrong credentials.
     Unknown,
-    /// The page's backend profile is invalid or could not be loaded, or the page lacks what it
-    /// needs (an API key, a readable CSRF cookie): nothing was sent. The page owner's to fix.
-    NotSetUp,
 }
 
 impl FailureKind {
     /// Every kind, in a fixed order (fixtures and the gallery iterate this).
-    pub const ALL: [FailureKind; 19] = [
+    pub const ALL: [FailureKind; 18] = [
         FailureKind::InvalidCredentials,
         FailureKind::AccountLocked,
         FailureKind::AccountDisabled,
@@ -122,7 +119,6 @@ impl FailureKind {
         FailureKind::Timeout,
         FailureKind::UnexpectedResponse,
         FailureKind::Unknown,
-        FailureKind::NotSetUp,
     ];
 
     /// The snake_case name: the server code for server-coded kinds, and `data-failure`.
@@ -146,7 +142,6 @@ impl FailureKind {
             FailureKind::Timeout => "timeout",
             FailureKind::UnexpectedResponse => "unexpected_response",
             FailureKind::Unknown => "unknown",
-            FailureKind::NotSetUp => "not_set_up",
         }
     }
 

@@ -5,8 +5,6 @@
 //   BACKEND_ORIGINS             comma-separated page origins allowed to call it with cookies
 //   BACKEND_EMAIL_VERIFICATION  "required" or "optional" (default)
 //   BACKEND_SEED_EMAIL, BACKEND_SEED_PASSWORD  a verified account created at start
-//   BACKEND_PEER_AS_CLIENT      "1": a request without X-Forwarded-For is limited by its peer
-//                               address, as a proxy in front would forward it (browser tests)
 //
 // Only for tests and local trials: the secret is public and the data lives in memory.
 import http from "node:http";
@@ -51,11 +49,7 @@ const corsLayer = cors({
 });
 const handler = toNodeHandler(auth);
 
-const peerAsClient = process.env.BACKEND_PEER_AS_CLIENT === "1";
 const server = http.createServer((req, res) => {
-  if (peerAsClient && !req.headers["x-forwarded-for"]) {
-    req.headers["x-forwarded-for"] = req.socket.remoteAddress;
-  }
   corsLayer(req, res, () => {
     if (req.url?.startsWith("/api/auth/")) return handler(req, res);
     res.writeHead(404, { "content-type": "text/plain" }).end("not found");

@@ -154,7 +154,7 @@ impl Code {
 /// The outcomes a widget reports in telemetry besides the codes above: `success`, the
 /// failures it tells apart on its own side (docs/contract.md, "The failures the widget
 /// distinguishes"), `aborted`, and `other` for anything else.
-pub const CLIENT_OUTCOMES: [&str; 10] = [
+pub const CLIENT_OUTCOMES: [&str; 9] = [
     "success",
     "offline",
     "unreachable",
@@ -162,7 +162,6 @@ pub const CLIENT_OUTCOMES: [&str; 10] = [
     "unexpected_response",
     "unknown",
     "session_rejected",
-    "not_set_up",
     "aborted",
     "other",
 ];

@@ -4,7 +4,7 @@
 
 use super::banner::Notice;
 use super::events::{Sink, SuccessDetail};
-use crate::client::{ApiClient, CallInputs};
+use crate::client::ApiClient;
 use crate::form::{Mode, Resume};
 use crate::guidance::{Action, Focus, GuideOptions, SuccessKind, guide};
 use crate::taxonomy::{Failure, FailureKind, Flow, Success};
@@ -16,9 +16,7 @@ use std::time::Duration;
 
 /// What [`use_auth_form`] needs.
 pub struct FormOptions {
-    /// The client once its backend profile is ready (`None` while a profile file loads,
-    /// `Some(Err(()))` when it could not be used: the form then sends nothing).
-    pub client: RwSignal<Option<Result<ApiClient, ()>>, LocalStorage>,
+    pub client: ApiClient,
     pub guide: GuideOptions,
     /// Sign-up minimum password length in code points.
     pub min_password: u32,
@@ -188,51 +186,27 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
             }
         };
 
-    // A submit made while the profile file is still loading, sent once it is ready.
-    let waiting: StoredValue<Option<(Flow, String, Option<String>)>> = StoredValue::new(None);
     let run = move |flow: Flow, address: String, secret: Option<String>| {
+        let client = client.clone();
         let bearer = if flow == Flow::Logout {
             session_token.get_value()
         } else {
             None
         };
         last_request.set_value(Some((flow, address.clone(), secret.clone())));
-        let client = match client.get_untracked() {
-            None => {
-                waiting.set_value(Some((flow, address, secret)));
-                pending.set(true);
-                return;
-            }
-            // Never guess an endpoint: nothing is sent (the console said why once).
-            Some(Err(())) => {
-                pending.set(false);
-                show_failure(flow, Failure::bare(FailureKind::NotSetUp));
-                return;
-            }
-            Some(Ok(client)) => client,
-        };
         pending.set(true);
         notice.set(None);
         spawn_local(async move {
-            let inputs = CallInputs {
-                email: &address,
-                password: secret.as_deref(),
-                token: bearer.as_deref(),
-            };
-            let called = client.call(flow, inputs).await;
+            let body = (flow != Flow::Logout)
+                .then(|| crate::client::credentials_body(&address, secret.as_deref()));
             drop(secret);
+            let called = client.call(flow, body, bearer.as_deref()).await;
             sink.outcome(flow, &called);
             let result = match called.outcome {
                 Ok(Success::SignedIn { access_token, .. }) => {
                     // Never announce success before the session really works (the incident).
                     let check = client
-                        .call(
-                            Flow::Session,
-                            CallInputs {
-                                token: access_token.as_deref(),
-                                ..CallInputs::default()
-                            },
-                        )
+                        .call(Flow::Session, None, access_token.as_deref())
                         .await;
                     sink.outcome(Flow::Session, &check);
                     check
@@ -256,40 +230,9 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
             }
         });
     };
-    // The profile is ready (or failed): send what was asked for meanwhile, or say the page is
-    // not set up without taking focus (the person may be typing).
-    Effect::new(
-        move |_| match client.with(|c| c.as_ref().map(Result::is_ok)) {
-            Some(true) => {
-                if let Some((flow, address, secret)) = waiting.try_get_value().flatten() {
-                    waiting.set_value(None);
-                    run(flow, address, secret);
-                }
-            }
-            Some(false) => {
-                pending.set(false);
-                match waiting.try_get_value().flatten() {
-                    // Asked for while the profile loaded: the answer to that submit, with focus.
-                    Some((flow, _, _)) => {
-                        waiting.set_value(None);
-                        show_failure(flow, Failure::bare(FailureKind::NotSetUp));
-                    }
-                    None => {
-                        let mut g = guide(
-                            Flow::Login,
-                            &Failure::bare(FailureKind::NotSetUp),
-                            guide_options,
-                        );
-                        g.focus = Focus::Stay;
-                        notice.set(Some(Notice::Failure(g, Vec::new())));
-                    }
-                }
-            }
-            None => {}
-        },
-    );
 
     let submit = Callback::new({
+        let run = run.clone();
         move |()| {
             if pending.get_untracked() || remaining.get_untracked() > 0 {
                 return; // double-submit protection: one request at a time
@@ -320,6 +263,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     });
 
     let sign_out = Callback::new({
+        let run = run.clone();
         move |()| {
             if !pending.get_untracked() {
                 run(Flow::Logout, email.get_untracked().trim().to_string(), None);

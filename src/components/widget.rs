@@ -12,7 +12,6 @@ use crate::client::ApiClient;
 use crate::copy::Key;
 use crate::form::{DEFAULT_MIN_PASSWORD, Mode, Resume};
 use crate::guidance::GuideOptions;
-use crate::profile::Profile;
 use crate::taxonomy::Field;
 use leptos::html;
 use leptos::prelude::*;
@@ -40,13 +39,6 @@ pub fn AuthWidget(
     /// Base URL of the auth API, e.g. `/auth`.
     #[prop(into, default = "/auth".to_string())]
     api_base: String,
-    /// The backend profile: a built-in name (`contract`, the default; `better-auth`,
-    /// `allauth`, `firebase`) or the URL of a profile file (docs/backends.md).
-    #[prop(optional, into)]
-    backend: MaybeProp<String>,
-    /// The web API key a profile may need (Firebase's), as the `api-key` attribute.
-    #[prop(optional, into)]
-    api_key: MaybeProp<String>,
     /// The mode the form starts in.
     #[prop(optional)]
     mode: Mode,
@@ -104,32 +96,14 @@ pub fn AuthWidget(
             }
         });
     }
-    let backend = backend
-        .get_untracked()
-        .filter(|b| !b.trim().is_empty())
-        .unwrap_or_else(|| "contract".to_string());
-    let attributes: Vec<(String, String)> = api_key
-        .get_untracked()
-        .map(|k| ("api-key".to_string(), k))
-        .into_iter()
-        .collect();
-    let base = api_base.trim_end_matches('/').to_string();
-    let timeout = Duration::from_millis(u64::from(timeout_ms));
-    let client = RwSignal::new_local(None);
-    load_backend(backend.clone(), move |profile| {
-        client.set(Some(profile.map(|profile| ApiClient {
-            base: base.clone(),
-            timeout,
-            profile: std::rc::Rc::new(profile),
-            attributes: attributes.clone(),
-        })))
-    });
-    // Only the contract has a status call by default; other backends set `status-url`.
+    let client = ApiClient {
+        base: api_base.trim_end_matches('/').to_string(),
+        timeout: Duration::from_millis(u64::from(timeout_ms)),
+    };
     let status_url = match status_url.get_untracked().as_deref() {
         Some("none") => None,
         Some(url) => Some(url.to_string()),
-        None if backend == "contract" => Some(format!("{}/status", api_base.trim_end_matches('/'))),
-        None => None,
+        None => Some(format!("{}/status", client.base)),
     };
     let root: NodeRef<html::Div> = NodeRef::new();
     let sink = Sink {
@@ -262,60 +236,4 @@ pub fn AuthWidget(
             </div>
         </div>
     }
-}
-
-/// Resolves `backend` (a built-in name, or the URL of a profile file) and hands the parsed
-/// profile to `ready`: at once for a built-in, after the fetch for a file. A profile that cannot
-/// be used is named in one console error and handed over as `Err(())`.
-fn load_backend(backend: String, ready: impl Fn(Result<Profile, ()>) + 'static) {
-    if let Some(text) = crate::profile::built_in(&backend) {
-        ready(Profile::parse(text).or_else(|e| refuse(&backend, e.to_string())));
-        return;
-    }
-    if !crate::embed::plausible_url(&backend) {
-        let names: Vec<&str> = crate::profile::BUILT_IN.iter().map(|(n, _)| *n).collect();
-        ready(refuse(
-            &backend,
-            format!(
-                "is neither a built-in profile ({}) nor the URL of a profile file",
-                names.join(", ")
-            ),
-        ));
-        return;
-    }
-    spawn_local(async move {
-        let text = match crate::client::fetch("GET", &backend, &[], None, false, None).await {
-            Ok(answer) if answer.ok() => Ok(answer.text()),
-            Ok(answer) => Err(format!("could not be loaded (HTTP {})", answer.status)),
-            Err(_) => Err("could not be loaded".to_string()),
-        };
-        ready(match text {
-            Ok(text) => Profile::parse(&text).or_else(|e| refuse(&backend, e.to_string())),
-            Err(why) => refuse(&backend, why),
-        });
-    });
-}
-
-thread_local! {
-    /// The unusable profiles already named in the console: one error per profile per page,
-    /// however often its widgets mount (the element re-renders on attribute changes).
-    static REPORTED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// One console error naming the profile and what is wrong with it.
-fn refuse(backend: &str, why: String) -> Result<Profile, ()> {
-    let first = REPORTED.with(|r| {
-        let mut r = r.borrow_mut();
-        let first = !r.iter().any(|b| b == backend);
-        if first {
-            r.push(backend.to_string());
-        }
-        first
-    });
-    if first {
-        web_sys::console::error_1(
-            &format!("<auth-widget>: sign-in is not set up: backend=\"{backend}\" {why}").into(),
-        );
-    }
-    Err(())
 }

@@ -39,7 +39,7 @@ pub enum RequestError {
     MissingAttribute(String),
     /// The CSRF cookie is not set yet: make the session check first (its answer sets it).
     MissingCsrfCookie(String),
-    /// The call puts the token from a sign-in answer in its body, and there is none.
+    /// The call needs the token from a sign-in answer, and there is none.
     MissingToken,
 }
 
@@ -100,11 +100,8 @@ impl Profile {
                 .ok_or_else(|| RequestError::MissingCsrfCookie(cookie_name.clone()))?;
             headers.push((header.clone(), token.to_string()));
         }
-        // A bearer call goes without the header when the sign-in gave no token: a cookie
-        // session (the contract's) needs none, and a token API answers "no session".
-        if flow.bearer
-            && let Some(token) = inputs.token
-        {
+        if flow.bearer {
+            let token = inputs.token.ok_or(RequestError::MissingToken)?;
             headers.push(("Authorization".into(), format!("Bearer {token}")));
         }
         let body = match flow.body {

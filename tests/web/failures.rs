@@ -1,9 +1,7 @@
 //! One browser test per fixture: the reference server (or the browser) produces the failure,
 //! and the widget must show exactly what the fixture table says.
 
-use super::support::{
-    Within, active, api_base, mount_with, mount_with_backend, set_fault, set_online, text_in,
-};
+use super::support::{Within, active, api_base, mount_with, set_fault, set_online, text_in};
 use auth_widget::copy::{self, Key, Locale, english_plural};
 use auth_widget::fixtures::FIXTURES;
 use auth_widget::form::Mode;
@@ -38,14 +36,11 @@ pub async fn run_fixture(name: &str) {
     let mut api = api_base();
     let mut timeout_ms = 15_000;
     let mut offline = false;
-    let mut backend = None;
     match f.reproduce {
         "wrong_password" => password = "this is not the password".into(),
         "common_password" => password = "password".into(),
         "offline" => offline = true,
         "unreachable" => api = "http://127.0.0.1:9/auth".into(),
-        // A profile file that is not there: nothing may be sent anywhere.
-        "not_set_up" => backend = Some(format!("{api}/no-such-profile.json")),
         fault => {
             if fault.starts_with("slow:") {
                 timeout_ms = 500;
@@ -56,10 +51,7 @@ pub async fn run_fixture(name: &str) {
     if f.reproduce == "code:email_taken" {
         email = DEMO_EMAIL.into();
     }
-    let w = match backend {
-        Some(backend) => mount_with_backend(mode, api, backend),
-        None => mount_with(mode, api, timeout_ms, f.enumeration_safe),
-    };
+    let w = mount_with(mode, api, timeout_ms, f.enumeration_safe);
     w.type_into("input[name=email]", &email);
     w.type_into("input[name=password]", &password);
     if offline {
@@ -239,7 +231,6 @@ fixture_tests! {
     fixture_malformed_json = "malformed JSON",
     fixture_unknown_code_on_4xx = "unknown code on a 4xx: generic words, never wrong credentials",
     fixture_unknown_code_on_5xx = "unknown code on a 5xx: the service's side",
-    fixture_backend_profile_cannot_be_loaded = "a backend profile that cannot be loaded: nothing is sent, the page is not set up",
 }
 
 /// The same edge bodies as `tests/mapping.rs`, read here by the browser's `JSON.parse`.

@@ -36,16 +36,11 @@ pub fn mount(mode: Mode) -> Mounted {
 
 /// Mounts with the default status URL (`{api}/status`), so the status banner is live.
 pub fn mount_with_status(mode: Mode) -> Mounted {
-    mount_inner(mode, api_base(), 15_000, true, None, None)
+    mount_inner(mode, api_base(), 15_000, true, None)
 }
 
 pub fn mount_with(mode: Mode, api: String, timeout_ms: u32, enumeration_safe: bool) -> Mounted {
-    mount_inner(mode, api, timeout_ms, enumeration_safe, Some("none"), None)
-}
-
-/// Mounts with a `backend` (a built-in profile name or a profile file's URL).
-pub fn mount_with_backend(mode: Mode, api: String, backend: String) -> Mounted {
-    mount_inner(mode, api, 15_000, true, Some("none"), Some(backend))
+    mount_inner(mode, api, timeout_ms, enumeration_safe, Some("none"))
 }
 
 fn mount_inner(
@@ -54,7 +49,6 @@ fn mount_inner(
     timeout_ms: u32,
     enumeration_safe: bool,
     status_url: Option<&'static str>,
-    backend: Option<String>,
 ) -> Mounted {
     let status_url = status_url.map(str::to_string);
     let doc = document();
@@ -69,7 +63,6 @@ fn mount_inner(
                 timeout_ms=timeout_ms
                 status_url=status_url
                 enumeration_safe=enumeration_safe
-                backend=backend
             />
         }
         .into_any()

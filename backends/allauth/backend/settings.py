@@ -5,8 +5,6 @@ Environment:
                               (CORS with credentials and CSRF trusted origins)
   BACKEND_EMAIL_VERIFICATION  "required" (allauth's "mandatory", the default) or "optional"
   BACKEND_DATA_DIR            where the SQLite database and sent mails go (default: a new temp dir)
-  BACKEND_SHARED_ADDRESS      "1" when every client comes from one address (the browser tests):
-                              the per-address limits are raised, the per-account lockout is kept
 
 Only for tests and local trials: the secret key is public and DEBUG is off but runserver is used.
 """
@@ -80,11 +78,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = {"required": "mandatory", "optional": "optional"}[
     os.environ.get("BACKEND_EMAIL_VERIFICATION", "required")
 ]
-# ACCOUNT_RATE_LIMITS stays at allauth's defaults (the tests prove the widget reads them), except
-# that browser tests, whose every case comes from 127.0.0.1, lift the per-address limits; the
-# per-account lockout (5 failures in 5 minutes) stays as it ships.
-if os.environ.get("BACKEND_SHARED_ADDRESS") == "1":
-    ACCOUNT_RATE_LIMITS = {"login": "300/m/ip", "login_failed": "300/m/ip,5/5m/key"}
+# ACCOUNT_RATE_LIMITS stays at allauth's defaults: the tests prove the widget reads them.
 
 # Cross-origin pages (https://github.com/adamchainz/django-cors-headers)
 CORS_ALLOWED_ORIGINS = ORIGINS
