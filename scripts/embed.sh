@@ -18,7 +18,7 @@ WASM_FEATURES="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-s
 cargo rustc --release --target wasm32-unknown-unknown -p auth-widget --lib --crate-type cdylib --features embed
 rm -rf "$OUT" && mkdir -p "$OUT"
 wasm-bindgen --target web --no-typescript --out-dir "$OUT" --out-name auth-widget-core \
-  target/wasm32-unknown-unknown/release/auth_widget.wasm
+  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/auth_widget.wasm"
 # shellcheck disable=SC2086
 wasm-opt -Oz $WASM_FEATURES "$OUT/auth-widget-core_bg.wasm" -o "$OUT/auth-widget-core_bg.wasm"
 grep -q '__wbg_init as default' "$OUT/auth-widget-core.js" || {
