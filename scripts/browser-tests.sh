@@ -9,12 +9,13 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 cargo build -p auth-server --quiet
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 RUNNER_PORT=$(free_port)
-mkdir -p target/browser-tests
-OUT=target/browser-tests/server.out
-LOG=target/browser-tests/server.log
+TARGET=${CARGO_TARGET_DIR:-target}
+mkdir -p "$TARGET/browser-tests"
+OUT=$TARGET/browser-tests/server.out
+LOG=$TARGET/browser-tests/server.log
 # --demo-admin-on-public: the tests set faults and the status through the public port, from
 # the test page's origin; --rate-limit-burst 600: every test comes from one address.
-target/debug/auth-server --addr 127.0.0.1:0 --db sqlite::memory: --seed-demo-user --faults \
+"$TARGET/debug/auth-server" --addr 127.0.0.1:0 --db sqlite::memory: --seed-demo-user --faults \
   --demo-admin-on-public --rate-limit-burst 600 \
   --allow-origin "http://127.0.0.1:$RUNNER_PORT" >"$OUT" 2>"$LOG" &
 SERVER_PID=$!

@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
 export AUTH_WIDGET_E2E=1
-mkdir -p target/e2e
+LOGS=${CARGO_TARGET_DIR:-target}/e2e
+mkdir -p "$LOGS"
 started=$(date +%s)
 
 stale() {
@@ -47,10 +48,10 @@ cargo test -p auth-widget-e2e --no-run --quiet
 
 echo "==> e2e: journeys in ${E2E_BROWSERS:-chromium,firefox}"
 status=0
-cargo test -p auth-widget-e2e --quiet -- "$@" 2>&1 | tee target/e2e/run.log || status=$?
+cargo test -p auth-widget-e2e --quiet -- "$@" 2>&1 | tee "$LOGS/run.log" || status=$?
 echo
 for b in chromium firefox; do
-  grep -E "^$b: [0-9]+ passed" target/e2e/run.log || true
+  grep -E "^$b: [0-9]+ passed" "$LOGS/run.log" || true
 done
-echo "==> e2e: finished in $(( $(date +%s) - started )) s (log: target/e2e/run.log)"
+echo "==> e2e: finished in $(( $(date +%s) - started )) s (log: $LOGS/run.log)"
 exit "$status"
