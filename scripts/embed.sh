@@ -18,7 +18,7 @@ WASM_FEATURES="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-s
 cargo rustc --release --target wasm32-unknown-unknown -p auth-widget --lib --crate-type cdylib --features embed
 rm -rf "$OUT" && mkdir -p "$OUT"
 wasm-bindgen --target web --no-typescript --out-dir "$OUT" --out-name auth-widget-core \
-  target/wasm32-unknown-unknown/release/auth_widget.wasm
+  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/auth_widget.wasm"
 # shellcheck disable=SC2086
 wasm-opt -Oz $WASM_FEATURES "$OUT/auth-widget-core_bg.wasm" -o "$OUT/auth-widget-core_bg.wasm"
 grep -q '__wbg_init as default' "$OUT/auth-widget-core.js" || {
@@ -48,8 +48,15 @@ VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
   cat js/element.js
   cat <<JS
 
-const wasm = fetch(new URL("auth-widget-core_bg.wasm", import.meta.url));
+const wasmUrl = new URL("auth-widget-core_bg.wasm", import.meta.url);
+const wasm = fetch(wasmUrl);
 wasm.catch(() => {}); // a failed fetch is reported once, by the load below
+// The glue module, once imported. A module that failed to import stays failed for its URL,
+// so an attempt after the browser came back online imports it under a fresh query.
+let core = null;
+const importCore = (attempt) => core || import(attempt
+  ? new URL("auth-widget-core.js?attempt=" + attempt, import.meta.url).href
+  : "./auth-widget-core.js").then((m) => (core = m));
 // Start the WebAssembly once the first screen has been painted, so its start-up work never
 // holds that first frame back. A hidden tab paints nothing: start at once there.
 const painted = new Promise((done) => {
@@ -57,9 +64,10 @@ const painted = new Promise((done) => {
   requestAnimationFrame(() => setTimeout(done));
   document.addEventListener("visibilitychange", done, { once: true });
 });
-define_shell("auth-widget", $SPEC, () => painted
-  .then(() => import("./auth-widget-core.js"))
-  .then((core) => core.default({ module_or_path: wasm })), {$FILES});
+// Attempt 0 uses the fetch started above; each later one (back online) fetches again.
+define_shell("auth-widget", $SPEC, (attempt) => painted
+  .then(() => importCore(attempt))
+  .then((m) => m.default({ module_or_path: attempt ? fetch(wasmUrl) : wasm })), {$FILES});
 JS
 } >"$OUT/auth-widget.js"
 # Minified like the WebAssembly: both scripts are ES modules whose exports stay as they are.
