@@ -5,15 +5,21 @@
 //   form's first screen the moment the script runs, so people can type while the WebAssembly
 //   loads; when it is ready, the live widget takes over with what the person did (the values,
 //   the focus, the mode, a submit already asked for), handed to it as one object. If it cannot
-//   load, the shell says so and offers a reload instead of a form that silently does nothing.
+//   load, the shell says so and offers a reload instead of a form that silently does nothing;
+//   if it cannot load because the browser is offline, the shell says that instead, keeps what
+//   was typed, and loads again by itself once the browser is back online.
 //   Locales the WebAssembly does not compile in come as files (define_shell's `files`): the
 //   element fetches the one a widget needs while its shell shows, and hands over after.
+// Readiness, for host pages and their tests: each element's `ready` promise resolves when its
+//   live widget has taken over (then `auth-ready` is dispatched on it) and rejects when the
+//   widget cannot load; `data-state` is `loading`, `ready`, `signed-in` (set by the live
+//   widget) or `unavailable`.
 // The first screen holds no definitions of its own: modes, field attributes, links, the minimum
 // length, attribute names, event fields and copy all come from `spec`, which `make embed` writes
 // from the Rust definitions (src/form.rs, src/shell.rs) the live widget renders from.
 // Only DOM methods and textContent: no inline styles, no innerHTML, no eval (strict CSP).
 
-// By element name: { hooks, shells, spec, failed, files }. hooks ({ connected, disconnected,
+// By element name: { hooks, shells, spec, failed, offline, files }. hooks ({ connected, disconnected,
 // changed }) arrive once the WebAssembly is ready; until then connected elements show the shell.
 // shells: elements showing the shell (waiting for the WebAssembly, or for their locale's copy).
 // files: { tag: url } of the locales the WebAssembly does not compile in (the embed's
@@ -35,16 +41,65 @@ function copyReady(el, state) {
   const tag = state.spec ? pickLocale(el, state.spec.copy) : null;
   const url = tag && state.files[tag];
   if (!url || fetched.has(tag)) return null;
-  if (!fetching.has(tag)) {
-    fetching.set(tag, fetch(url)
-      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
-      .then((text) => fetched.set(tag, text))
-      .catch((e) => {
-        console.warn(`auth-widget: the ${tag} copy (${url}) could not be loaded; showing English`, e);
-        fetched.set(tag, null);
-      }));
-  }
+  if (!fetching.has(tag)) fetching.set(tag, fetchCopy(tag, url, state));
   return fetching.get(tag);
+}
+
+// Fetches a locale file. Offline, the shells say so and it is fetched again once the browser
+// is back online; any other failure leaves the widget in English.
+function fetchCopy(tag, url, state) {
+  return fetch(url)
+    .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+    .then((text) => { fetched.set(tag, text); })
+    .catch((e) => {
+      if (isOffline()) return untilOnline(state, e).then(() => fetchCopy(tag, url, state));
+      console.warn(`auth-widget: the ${tag} copy (${url}) could not be loaded; showing English`, e);
+      fetched.set(tag, null);
+    });
+}
+
+function isOffline() {
+  return navigator.onLine === false;
+}
+
+// While the browser is offline, every shell of `state` says so; settles once it is back
+// online, when the shells drop that message (the load that failed is then tried again).
+function untilOnline(state, e) {
+  console.warn("auth-widget: offline while loading; it will finish loading once back online", e);
+  state.offline = true;
+  for (const el of state.shells) offline(el, state);
+  return new Promise((done) => addEventListener("online", done, { once: true })).then(() => {
+    state.offline = false;
+    for (const el of state.shells) el.querySelector(":scope > [data-aw-shell] [data-failure=offline]")?.remove();
+  });
+}
+
+// --- readiness ----------------------------------------------------------------------------------
+
+// Per element: { promise, resolve, reject, settled } behind its `ready` property.
+const readiness = new WeakMap();
+
+function readyOf(el) {
+  let r = readiness.get(el);
+  if (!r) {
+    r = { settled: false };
+    r.promise = new Promise((resolve, reject) => { r.resolve = resolve; r.reject = reject; });
+    // A page that never reads `ready` gets no "unhandled rejection" from it; one that awaits it
+    // still sees the rejection.
+    r.promise.catch(() => {});
+    readiness.set(el, r);
+  }
+  return r;
+}
+
+// The live widget has taken `el` over: data-state, `ready`, `auth-ready` (once per element).
+function isReady(el) {
+  el.setAttribute("data-state", "ready");
+  const r = readyOf(el);
+  if (r.settled) return;
+  r.settled = true;
+  r.resolve();
+  el.dispatchEvent(new CustomEvent("auth-ready", { bubbles: true, composed: true }));
 }
 
 // A performance mark, once per page (`make bench` reads them): "auth-widget:first-screen" when
@@ -70,12 +125,15 @@ function goLive(el, state) {
   state.hooks.connected(el, carry);
   markOnce("auth-widget:live");
   focusAsBefore(el.querySelector(":scope > .aw-widget"), carry);
+  isReady(el);
 }
 
 function defineClass(name, state, attributes) {
   defined.set(name, state);
   customElements.define(name, class extends HTMLElement {
     static get observedAttributes() { return attributes; }
+    // Resolves once the live widget has taken this element over; rejects if it cannot load.
+    get ready() { return readyOf(this).promise; }
     connectedCallback() {
       if (state.hooks) goLive(this, state);
       else { state.shells.add(this); draw(this, state, take(this)); copyReady(this, state); }
@@ -102,6 +160,7 @@ function defineClass(name, state, attributes) {
           if (carry && name === "mode") carry.mode = null;
           state.hooks.changed(this, carry);
           focusAsBefore(this.querySelector(":scope > .aw-widget"), carry);
+          this.setAttribute("data-state", "ready");
         };
         const ready = copyReady(this, state);
         if (ready) ready.then(() => { if (this.isConnected && !state.shells.has(this)) rerender(); });
@@ -127,15 +186,19 @@ export function define_element(name, attributes, connected, disconnected, change
   for (const el of waiting) goLive(el, state);
 }
 
+// load(attempt) loads the WebAssembly (attempt 0, then 1, 2… after each time the browser
+// came back online): a promise that rejects when it cannot.
 export function define_shell(name, spec, load, files = {}) {
   if (customElements.get(name)) return;
-  const state = { hooks: null, shells: new Set(), spec, failed: false, files };
+  const state = { hooks: null, shells: new Set(), spec, failed: false, offline: false, files };
   defineClass(name, state, spec.attributes);
-  load().catch((e) => {
+  const attempt = (n) => load(n).catch((e) => {
+    if (isOffline()) return untilOnline(state, e).then(() => attempt(n + 1));
     state.failed = true;
     console.error("auth-widget: the WebAssembly could not be loaded", e);
     for (const el of state.shells) unavailable(el, state);
   });
+  attempt(0);
 }
 
 // --- the shell's first screen ---------------------------------------------------------------
@@ -211,7 +274,7 @@ function draw(el, state, carry) {
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     // Nothing can be sent: point at the banner that says why, instead of doing nothing.
-    if (state.failed) { root.querySelector("[data-failure]")?.focus(); return; }
+    if (state.failed || state.offline) { root.querySelector("[data-failure]")?.focus(); return; }
     root.setAttribute("data-aw-submitted", "");
     submit.setAttribute("aria-busy", "true");
     live.replaceChildren(h("p", { class: "aw-pending" }, t(m.pending)));
@@ -234,31 +297,64 @@ function draw(el, state, carry) {
   }, h("h2", { class: "aw-widget__title" }, t(m.title)), live, form,
   h("div", { class: "aw-widget__links" }, ...links));
   el.append(root);
+  el.setAttribute("data-state", "loading");
   markOnce("auth-widget:first-screen");
   if (carry) restore(root, carry);
   if (state.failed) unavailable(el, state);
+  else if (state.offline) offline(el, state);
 }
 
+// The WebAssembly cannot load: a banner with a reload button, `auth-failure`, `ready` rejects.
 function unavailable(el, state) {
-  const root = el.querySelector(":scope > [data-aw-shell]");
-  if (!root || root.querySelector("[data-failure]")) return;
   const { spec } = state;
+  const t = (root, key) => text(spec.copy, root.getAttribute("lang"), key, 0);
+  const shown = banner(el, state, spec.load_failure.kind, "error", spec.keys.unavailable_title,
+    spec.keys.unavailable_body, (root) => {
+      const reload = h("button", { class: "aw-button aw-button--secondary", type: "button", "data-action": "reload" },
+        t(root, spec.keys.reload));
+      reload.addEventListener("click", () => location.reload());
+      return [h("div", { class: "aw-banner__actions" }, reload)];
+    });
+  if (!shown) return;
+  el.setAttribute("data-state", "unavailable");
+  readyOf(el).reject(new Error("auth-widget: the sign-in form could not load"));
+  loadFailure(el, state, spec.load_failure.kind);
+}
+
+// Offline while loading: the offline words and no button (it finishes loading by itself once
+// the browser is back online); `auth-failure` with kind `offline`; still `loading`.
+function offline(el, state) {
+  const { spec } = state;
+  if (banner(el, state, spec.offline_kind, "warning", spec.keys.offline_title, spec.keys.offline_body, () => [])) {
+    loadFailure(el, state, spec.offline_kind);
+  }
+}
+
+// Puts a banner under the shell's title (replacing one already there); false if no shell.
+function banner(el, state, kind, tone, title, body, extra) {
+  const root = el.querySelector(":scope > [data-aw-shell]");
+  if (!root || root.querySelector(`[data-failure="${kind}"]`)) return false;
+  root.querySelector("[data-failure]")?.remove();
   const locale = root.getAttribute("lang");
-  const t = (key) => text(spec.copy, locale, key, 0);
-  const reload = h("button", { class: "aw-button aw-button--secondary", type: "button", "data-action": "reload" },
-    t(spec.keys.reload));
-  reload.addEventListener("click", () => location.reload());
-  const banner = h("div", { class: "aw-banner aw-banner--error", "data-failure": spec.load_failure.kind, "data-tone": "error", tabindex: "-1" },
+  const t = (key) => text(state.spec.copy, locale, key, 0);
+  const box = h("div", { class: `aw-banner aw-banner--${tone}`, "data-failure": kind, "data-tone": tone, tabindex: "-1" },
     h("div", { role: "alert" },
-      h("h2", { class: "aw-banner__title" }, t(spec.keys.unavailable_title)),
-      h("p", { class: "aw-banner__body" }, t(spec.keys.unavailable_body)),
-      h("div", { class: "aw-banner__actions" }, reload)));
+      h("h2", { class: "aw-banner__title" }, t(title)),
+      h("p", { class: "aw-banner__body" }, t(body)),
+      ...extra(root)));
   root.querySelector(".aw-live").replaceChildren();
   root.querySelector('[type="submit"]').setAttribute("aria-busy", "false");
-  root.querySelector(".aw-widget__title").after(banner);
-  if (root.hasAttribute("data-aw-submitted")) banner.focus();
-  const values = { ...spec.load_failure, status: null, reference: null };
-  const detail = Object.fromEntries(spec.failure_detail.map((k) => [k, values[k] ?? null]));
+  root.querySelector(".aw-widget__title").after(box);
+  // A submit asked for early is not sent later: the banner says nothing was sent, and points
+  // the person at why.
+  if (root.hasAttribute("data-aw-submitted")) box.focus();
+  root.removeAttribute("data-aw-submitted");
+  return true;
+}
+
+function loadFailure(el, state, kind) {
+  const values = { ...state.spec.load_failure, kind, status: null, reference: null };
+  const detail = Object.fromEntries(state.spec.failure_detail.map((k) => [k, values[k] ?? null]));
   el.dispatchEvent(new CustomEvent("auth-failure", { bubbles: true, composed: true, detail }));
 }
 

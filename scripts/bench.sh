@@ -15,7 +15,8 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 RUNS=${BENCH_RUNS:-9}
 [ "$RUNS" -ge 7 ] || { echo "bench: BENCH_RUNS must be at least 7" >&2; exit 2; }
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-WORK=$PWD/target/bench
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
+WORK=$TARGET/bench
 SITE=$WORK/site
 PROFILE=$WORK/chromium-profile
 
@@ -59,7 +60,7 @@ echo
 
 OUT=$WORK/server.out
 : >"$OUT"  # truncate now: the background redirect below may happen after the first read
-target/release/auth-server --addr 127.0.0.1:0 --db sqlite::memory: --static-dir "$SITE" \
+"$TARGET/release/auth-server" --addr 127.0.0.1:0 --db sqlite::memory: --static-dir "$SITE" \
   --seed-demo-user --lockout-threshold 1000000 >"$OUT" 2>"$WORK/server.log" &
 SERVER_PID=$!
 BASE=""

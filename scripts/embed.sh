@@ -48,8 +48,15 @@ VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
   cat js/element.js
   cat <<JS
 
-const wasm = fetch(new URL("auth-widget-core_bg.wasm", import.meta.url));
+const wasmUrl = new URL("auth-widget-core_bg.wasm", import.meta.url);
+const wasm = fetch(wasmUrl);
 wasm.catch(() => {}); // a failed fetch is reported once, by the load below
+// The glue module, once imported. A module that failed to import stays failed for its URL,
+// so an attempt after the browser came back online imports it under a fresh query.
+let core = null;
+const importCore = (attempt) => core || import(attempt
+  ? new URL("auth-widget-core.js?attempt=" + attempt, import.meta.url).href
+  : "./auth-widget-core.js").then((m) => (core = m));
 // Start the WebAssembly once the first screen has been painted, so its start-up work never
 // holds that first frame back. A hidden tab paints nothing: start at once there.
 const painted = new Promise((done) => {
@@ -57,9 +64,10 @@ const painted = new Promise((done) => {
   requestAnimationFrame(() => setTimeout(done));
   document.addEventListener("visibilitychange", done, { once: true });
 });
-define_shell("auth-widget", $SPEC, () => painted
-  .then(() => import("./auth-widget-core.js"))
-  .then((core) => core.default({ module_or_path: wasm })), {$FILES});
+// Attempt 0 uses the fetch started above; each later one (back online) fetches again.
+define_shell("auth-widget", $SPEC, (attempt) => painted
+  .then(() => importCore(attempt))
+  .then((m) => m.default({ module_or_path: attempt ? fetch(wasmUrl) : wasm })), {$FILES});
 JS
 } >"$OUT/auth-widget.js"
 # Minified like the WebAssembly: both scripts are ES modules whose exports stay as they are.

@@ -192,8 +192,8 @@ pub const LOAD_FLOW: &str = "load";
 /// The fields of an `auth-failure` event's `detail`, in order.
 pub const FAILURE_DETAIL: [&str; 4] = ["flow", "kind", "status", "reference"];
 
-/// The keys the first screen shows before the WebAssembly is ready: every mode's words and
-/// the load-failure banner.
+/// The keys the first screen shows before the WebAssembly is ready: every mode's words, the
+/// load-failure banner and the offline-while-loading banner.
 pub fn shell_keys() -> Vec<Key> {
     let mut keys = vec![
         Key::FormEmailLabel,
@@ -204,6 +204,9 @@ pub fn shell_keys() -> Vec<Key> {
         Key::ShellUnavailableTitle,
         Key::ShellUnavailableBody,
         Key::ShellReload,
+        // Offline while loading: the live widget's offline title, the first screen's own body.
+        Key::FailureOfflineTitle,
+        Key::ShellOfflineBody,
     ];
     for mode in Mode::ALL {
         keys.extend([mode.title(), mode.submit(), mode.pending()]);

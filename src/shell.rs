@@ -60,7 +60,7 @@ fn mode_spec(mode: Mode) -> Value {
 
 /// The first screen's definition and its copy in every locale:
 /// `{attributes, modes: {login: {...}}, default_mode, themes, min_password, failure_detail,
-/// load_failure, keys: {role: key}, copy: {tag: {dir, texts: {key: text | {category: text}}}}}`.
+/// load_failure, offline_kind, keys: {role: key}, copy: {tag: {dir, texts: {key: text | {category: text}}}}}`.
 pub fn spec_json() -> String {
     let modes = Mode::ALL.iter().map(|m| (m.as_str(), mode_spec(*m)));
     let keys = [
@@ -72,6 +72,8 @@ pub fn spec_json() -> String {
         ("unavailable_title", Key::ShellUnavailableTitle),
         ("unavailable_body", Key::ShellUnavailableBody),
         ("reload", Key::ShellReload),
+        ("offline_title", Key::FailureOfflineTitle),
+        ("offline_body", Key::ShellOfflineBody),
     ]
     .map(|(role, key)| (role, string(key.as_str())));
     let mut locales = Object::new();
@@ -108,6 +110,8 @@ pub fn spec_json() -> String {
                 ("kind", string(FailureKind::Unreachable.as_str())),
             ]),
         ),
+        // Offline while loading: said so, and the load finishes once back online.
+        ("offline_kind", string(FailureKind::Offline.as_str())),
         ("keys", object(keys)),
         ("copy", Value::Object(locales)),
     ]);

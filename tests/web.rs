@@ -22,7 +22,7 @@ mod element;
 mod shell;
 
 use auth_widget::form::Mode;
-use support::{Within, active, mount};
+use support::{Within, active, mount, text_in};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -72,16 +72,38 @@ fn login_form_has_labelled_fields_with_the_standard_attributes() {
 }
 
 #[wasm_bindgen_test]
-async fn correct_password_signs_in_and_announces_success_as_status() {
+async fn signing_in_replaces_the_form_with_the_signed_in_view_and_focuses_its_heading() {
     let w = mount(Mode::Login);
     w.type_into("input[name=email]", DEMO_EMAIL);
     w.type_into("input[name=password]", DEMO_PASSWORD);
     w.click("button[type=submit]");
-    let banner = w.wait_for("[data-outcome=login]").await;
-    let live = banner.closest("[role=status]").unwrap();
-    assert!(live.is_some(), "success is inside a role=status region");
-    assert!(banner.text_content().unwrap().contains(DEMO_EMAIL));
+    let view = w.wait_for(".aw-signed-in[data-outcome=login]").await;
+    assert!(
+        w.find("form").is_none(),
+        "the form gave way to the signed-in view"
+    );
+    assert!(
+        w.find("input[name=password]").is_none(),
+        "no password field left"
+    );
     assert!(w.find("[role=alert]").is_none(), "no alert on success");
+    // Screen-reader order: the heading, who is signed in, then sign-out.
+    let order: Vec<String> = (0..view.children().length())
+        .filter_map(|i| view.children().item(i))
+        .map(|c| c.tag_name().to_lowercase())
+        .collect();
+    assert_eq!(order, ["h2", "p", "button"]);
+    assert_eq!(text_in(&view, "h2"), "You're signed in");
+    assert_eq!(
+        text_in(&view, ".aw-signed-in__body"),
+        format!("Signed in as {DEMO_EMAIL}.")
+    );
+    assert_eq!(text_in(&view, "[data-action=sign_out]"), "Sign out");
+    let heading = view.query_selector("h2").unwrap().unwrap();
+    w.wait_until("the heading has focus", 2, |_| {
+        active().as_ref() == Some(&heading)
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]

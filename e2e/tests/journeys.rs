@@ -53,6 +53,9 @@ static JOURNEYS: &[Journey] = &[
     journey!(host::a_host_page_on_another_origin_signs_in_with_cors_credentials),
     journey!(host::the_embed_shows_its_form_at_once_and_says_so_when_the_webassembly_cannot_load),
     journey!(host::a_widget_in_another_locale_loads_its_copy_file_and_speaks_it),
+    journey!(
+        host::offline_before_the_webassembly_arrives_then_back_online_goes_live_with_the_email_kept
+    ),
 ];
 
 /// Every `pub async fn` in `journeys/*.rs` that `JOURNEYS` does not list (`module::function`):

@@ -66,6 +66,14 @@ impl Sink {
         }
     }
 
+    /// `data-state` of the `<auth-widget>` host (none without one): `signed-in` while the
+    /// session this widget opened lasts, `ready` after it ends.
+    pub fn signed_in(&self, on: bool) {
+        if let Some(el) = self.host.get_value() {
+            let _ = el.set_attribute("data-state", if on { "signed-in" } else { "ready" });
+        }
+    }
+
     /// A next step for the host: `auth-action`.
     pub fn action(&self, a: Action, email: &str) {
         if let Some(el) = self.target() {

@@ -41,10 +41,16 @@ pub struct UseAuthFormReturn {
     /// The banner to show, if any. A failure carries its field errors, which the fields read
     /// for `aria-invalid` and the messages under their labels: one source for both.
     pub notice: RwSignal<Option<Notice>>,
+    /// The session this widget signed in (a `Notice::Success` of a signed-in kind, with the
+    /// email), while it lasts: the signed-in view shows instead of the form.
+    pub session: RwSignal<Option<Notice>>,
     /// Seconds left before submit is enabled again.
     pub remaining: RwSignal<u32>,
     /// The failure banner's focusable box.
     pub banner: NodeRef<html::Div>,
+    /// The heading of the view shown (the form's or the signed-in view's): it takes focus when
+    /// one view gives way to the other.
+    pub heading: NodeRef<html::H2>,
     /// Submit the form (validates first).
     pub submit: Callback<()>,
     /// Run a banner's next step.
@@ -79,6 +85,8 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     let show_password = RwSignal::new(resume.shown);
     let pending = RwSignal::new(false);
     let notice: RwSignal<Option<Notice>> = RwSignal::new(None);
+    let session: RwSignal<Option<Notice>> = RwSignal::new(None);
+    let heading: NodeRef<html::H2> = NodeRef::new();
 
     let remaining = RwSignal::new(0u32);
     let banner: NodeRef<html::Div> = NodeRef::new();
@@ -130,6 +138,16 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         });
     };
 
+    // The form and the signed-in view replace each other, and the control that had focus
+    // goes with the one that leaves: focus moves to the heading of the one that came.
+    let focus_heading = move || {
+        request_animation_frame(move || {
+            if let Some(h) = heading.get_untracked() {
+                let _ = h.focus();
+            }
+        });
+    };
+
     let show_failure = move |flow: Flow, failure: Failure| {
         let g = guide(flow, &failure, guide_options);
         if !g.actions.contains(&Action::Retry) {
@@ -157,8 +175,10 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
                     SuccessKind::Login
                 };
                 let email = user.email.clone();
-                notice.set(Some(Notice::Success { kind, email }));
+                session.set(Some(Notice::Success { kind, email }));
                 session_token.set_value(token.clone());
+                sink.signed_in(true);
+                focus_heading();
                 sink.success(SuccessDetail {
                     flow,
                     user,
@@ -175,6 +195,9 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
             }
             Success::Done => {
                 let kind = if flow == Flow::Logout {
+                    session.set(None);
+                    sink.signed_in(false);
+                    focus_heading();
                     SuccessKind::Logout
                 } else {
                     SuccessKind::Reset
@@ -337,8 +360,10 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         show_password,
         pending,
         notice,
+        session,
         remaining,
         banner,
+        heading,
         submit,
         on_action,
         switch_mode,

@@ -5,6 +5,7 @@
 
 use super::banner::{FailureBanner, SuccessBanner, field_message};
 use super::i18n::{I18n, Texts, fetch_overrides};
+use super::signed_in::SignedIn;
 use super::status::StatusView;
 use crate::copy::{Key, Locale};
 use crate::fixtures::FIXTURES;
@@ -117,9 +118,18 @@ fn Board(locale: Locale, theme: &'static str, i18n: RwSignal<I18n>) -> impl Into
         .into_iter()
         .map(|k| {
             let (title, body) = k.keys();
+            let email = "name@example.com".to_string();
+            // Signing in or up shows the signed-in view in the form's place; the rest a banner.
+            let shown = if k.signed_in() {
+                view! { <SignedIn kind=k email=email i18n=i18n on_sign_out=Callback::new(|()| {}) heading=NodeRef::new() /> }
+                    .into_any()
+            } else {
+                view! { <SuccessBanner kind=k email=email i18n=i18n /> }.into_any()
+            };
+            let label = if k.signed_in() { "Signed-in view" } else { "Success" };
             view! {
-                <Cell label=format!("Success: {}", k.as_str()) keys=format!("{} · {}", title.as_str(), body.as_str())>
-                    <SuccessBanner kind=k email="name@example.com".to_string() i18n=i18n />
+                <Cell label=format!("{label}: {}", k.as_str()) keys=format!("{} · {}", title.as_str(), body.as_str())>
+                    {shown}
                 </Cell>
             }
         })

@@ -8,6 +8,7 @@ mod form_state;
 mod gallery;
 mod i18n;
 mod reactive;
+mod signed_in;
 mod status;
 mod theme;
 mod widget;

@@ -6,6 +6,7 @@ use super::fields::{EmailField, PasswordField};
 use super::form_state::{FormOptions, UseAuthFormReturn, use_auth_form};
 use super::i18n::{I18n, fetch_overrides};
 use super::reactive::{dynamic, flag, shown_when, text, tr};
+use super::signed_in::SignedIn;
 use super::status::StatusBanner;
 use super::theme::Theme;
 use crate::client::ApiClient;
@@ -121,8 +122,10 @@ pub fn AuthWidget(
         show_password,
         pending,
         notice,
+        session,
         remaining,
         banner,
+        heading,
         submit,
         on_action,
         switch_mode,
@@ -146,70 +149,108 @@ pub fn AuthWidget(
             _ => None,
         })
     };
-    let failure_view = dynamic(move || match notice.get() {
-        Some(Notice::Failure(g, errors)) => Some(
-            view! {
-                <FailureBanner
-                    guidance=g
-                    field_errors=errors
-                    i18n=i18n
-                    remaining=remaining
-                    id_prefix=id.get_value()
-                    on_action=on_action
-                    node_ref=banner
-                />
+    // The form and the signed-in view each show the failure banner (one at a time).
+    let failure_view = move || {
+        dynamic(move || match notice.get() {
+            Some(Notice::Failure(g, errors)) => Some(
+                view! {
+                    <FailureBanner
+                        guidance=g
+                        field_errors=errors
+                        i18n=i18n
+                        remaining=remaining
+                        id_prefix=id.get_value()
+                        on_action=on_action
+                        node_ref=banner
+                    />
+                }
+                .into_any(),
+            ),
+            _ => None,
+        })
+    };
+    // The live region holds text only, so screen readers announce the message, not a control.
+    let status_view = move || {
+        dynamic(move || match notice.get() {
+            Some(Notice::Success { kind, email }) => {
+                Some(view! { <SuccessBanner kind=kind email=email i18n=i18n /> }.into_any())
             }
-            .into_any(),
-        ),
-        _ => None,
-    });
-    // The live region holds text only; the sign-out button sits after it, so screen readers
-    // announce the message and not a control.
-    let status_view = dynamic(move || match notice.get() {
-        Some(Notice::Success { kind, email }) => {
-            Some(view! { <SuccessBanner kind=kind email=email i18n=i18n /> }.into_any())
-        }
-        _ if pending.get() => {
-            Some(view! { <p class="aw-pending">{mode_text(Mode::pending)}</p> }.into_any())
-        }
-        _ => None,
-    });
-    let signed_in =
-        move || matches!(notice.get(), Some(Notice::Success { kind, .. }) if kind.signed_in());
-    let sign_out_button = shown_when(signed_in, move || {
-        view! {
-            <button type="button" class="aw-button aw-button--secondary aw-widget__sign-out"
-                data-action="sign_out" on:click=move |_| sign_out.run(())>
-                {tr(i18n, Key::FormSignOut)}
-            </button>
-        }
-        .into_any()
-    });
-    let is_reset = move || mode.get() == Mode::Reset;
-    let password_field = shown_when(
-        move || !is_reset(),
+            _ if pending.get() => {
+                Some(view! { <p class="aw-pending">{mode_text(Mode::pending)}</p> }.into_any())
+            }
+            _ => None,
+        })
+    };
+    // After a verified sign-in or sign-up the signed-in view takes the form's place until the
+    // person signs out (hosts that navigate away on `auth-success` never see it).
+    let signed_in_view = shown_when(
+        move || session.read().is_some(),
         move || {
+            let Some(Notice::Success { kind, email }) = session.get() else {
+                return ().into_any();
+            };
             view! {
-                <PasswordField id=id.get_value() value=password mode=mode
-                    shown=show_password error=field_error(Field::Password) i18n=i18n min_password=min_password />
+                <SignedIn kind=kind email=email i18n=i18n on_sign_out=sign_out heading=heading>
+                    {failure_view()}
+                </SignedIn>
             }
             .into_any()
         },
     );
+    let is_reset = move || mode.get() == Mode::Reset;
+    let password_field = move || {
+        shown_when(
+            move || !is_reset(),
+            move || {
+                view! {
+                <PasswordField id=id.get_value() value=password mode=mode
+                    shown=show_password error=field_error(Field::Password) i18n=i18n min_password=min_password />
+            }
+            .into_any()
+            },
+        )
+    };
     // The links each mode offers, as the form's definition lists them (the first screen
     // draws the same list).
-    let links = dynamic(move || {
-        let links = mode.get().links().iter().map(|link| {
-            let to = link.to;
+    let links = move || {
+        dynamic(move || {
+            let links = mode.get().links().iter().map(|link| {
+                let to = link.to;
+                view! {
+                    <button type="button" class="aw-link" data-action=link.action
+                        on:click=move |_| switch_mode.run(to)>
+                        {tr(i18n, link.label)}
+                    </button>
+                }
+            });
+            Some(links.collect_view().into_any())
+        })
+    };
+
+    let form_view = shown_when(
+        move || session.read().is_none(),
+        move || {
             view! {
-                <button type="button" class="aw-link" data-action=link.action
-                    on:click=move |_| switch_mode.run(to)>
-                    {tr(i18n, link.label)}
+            <h2 class="aw-widget__title" tabindex="-1" node_ref=heading>{mode_text(Mode::title)}</h2>
+            {failure_view()}
+            <div role="status" class="aw-live">{status_view()}</div>
+            <form class="aw-form" method="post" novalidate=true
+                on:submit=move |ev| { ev.prevent_default(); submit.run(()); }>
+                <EmailField id=id.get_value() value=email mode=mode
+                    error=field_error(Field::Email) i18n=i18n />
+                {password_field()}
+                <button type="submit" class="aw-button aw-button--primary" disabled=busy
+                    aria-busy=text(move || pending.get().to_string())>
+                    {mode_text(Mode::submit)}
                 </button>
+            </form>
+            <div class="aw-widget__links">
+                {links()}
+            </div>
             }
-        });
-        Some(links.collect_view().into_any())
-    });
+            .into_any()
+        },
+    );
 
     view! {
         <div class="aw-widget" data-mode=text(move || mode.get().as_str().to_string())
@@ -217,23 +258,8 @@ pub fn AuthWidget(
             dir=text(move || i18n.read().dir().to_string())
             lang=text(move || i18n.read().locale.tag().to_string()) node_ref=root>
             {status_url.map(|url| view! { <StatusBanner url=url i18n=i18n /> })}
-            <h2 class="aw-widget__title">{mode_text(Mode::title)}</h2>
-            {failure_view}
-            <div role="status" class="aw-live">{status_view}</div>
-            {sign_out_button}
-            <form class="aw-form" method="post" novalidate=true
-                on:submit=move |ev| { ev.prevent_default(); submit.run(()); }>
-                <EmailField id=id.get_value() value=email mode=mode
-                    error=field_error(Field::Email) i18n=i18n />
-                {password_field}
-                <button type="submit" class="aw-button aw-button--primary" disabled=busy
-                    aria-busy=text(move || pending.get().to_string())>
-                    {mode_text(Mode::submit)}
-                </button>
-            </form>
-            <div class="aw-widget__links">
-                {links}
-            </div>
+            {form_view}
+            {signed_in_view}
         </div>
     }
 }

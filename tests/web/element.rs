@@ -271,3 +271,42 @@ async fn telemetry_reports_are_json_and_carry_only_the_outcome() {
         "no credentials in telemetry: {body}"
     );
 }
+
+/// The element's `ready` promise, as a future.
+async fn ready(el: &web_sys::HtmlElement) -> Result<JsValue, JsValue> {
+    let promise = js_sys::Reflect::get(el, &"ready".into()).unwrap();
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await
+}
+
+#[wasm_bindgen_test]
+async fn data_state_follows_the_widget_from_ready_to_signed_in_and_back_after_sign_out() {
+    // `auth-ready` is dispatched as the element connects: listen on the document before.
+    let heard = Rc::new(RefCell::new(0));
+    let count = heard.clone();
+    let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
+        *count.borrow_mut() += 1;
+    });
+    let doc = web_sys::window().unwrap().document().unwrap();
+    doc.add_event_listener_with_callback("auth-ready", listener.as_ref().unchecked_ref())
+        .unwrap();
+    let host = host(&[]);
+    ready(&host.0)
+        .await
+        .expect("ready resolves once the widget is live");
+    assert_eq!(host.0.get_attribute("data-state").as_deref(), Some("ready"));
+    assert_eq!(*heard.borrow(), 1, "auth-ready, once");
+    host.type_into("input[name=email]", DEMO_EMAIL);
+    host.type_into("input[name=password]", "correct horse battery staple");
+    host.click("button[type=submit]");
+    host.wait_for(".aw-signed-in").await;
+    assert_eq!(
+        host.0.get_attribute("data-state").as_deref(),
+        Some("signed-in")
+    );
+    host.click("[data-action=sign_out]");
+    host.wait_for("[data-outcome=logout]").await;
+    assert_eq!(host.0.get_attribute("data-state").as_deref(), Some("ready"));
+    assert_eq!(*heard.borrow(), 1, "auth-ready is not sent again");
+    doc.remove_event_listener_with_callback("auth-ready", listener.as_ref().unchecked_ref())
+        .unwrap();
+}

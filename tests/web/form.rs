@@ -177,8 +177,9 @@ async fn signup_with_a_new_email_signs_in_after_the_session_check() {
         " a long passphrase with ünïcödé 🔑 ",
     );
     w.click("button[type=submit]");
-    let banner = w.wait_for("[data-outcome=signup]").await;
-    assert!(banner.text_content().unwrap().contains(&email));
+    let view = w.wait_for(".aw-signed-in[data-outcome=signup]").await;
+    assert!(view.text_content().unwrap().contains(&email));
+    assert!(w.find("form").is_none(), "signed up: the form gave way");
 }
 
 #[wasm_bindgen_test]
@@ -226,20 +227,34 @@ async fn timeout_offers_retry_which_sends_again_and_succeeds() {
 }
 
 #[wasm_bindgen_test]
-async fn sign_out_after_signing_in_ends_the_session_on_the_server() {
+async fn sign_out_ends_the_session_and_brings_the_form_back_with_focus_on_its_heading() {
     let w = mount(Mode::Login);
     w.type_into("input[name=email]", DEMO_EMAIL);
     w.type_into("input[name=password]", DEMO_PASSWORD);
     w.click("button[type=submit]");
-    w.wait_for("[data-outcome=login]").await;
-    w.wait_for("[data-action=sign_out]").await;
-    assert!(
-        w.find("[role=status] [data-action=sign_out]").is_none(),
-        "the live region announces the message, not the button"
-    );
+    w.wait_for(".aw-signed-in [data-action=sign_out]").await;
     w.click("[data-action=sign_out]");
     let banner = w.wait_for("[data-outcome=logout]").await;
     assert_eq!(text_in(&banner, ".aw-banner__title"), "You're signed out");
+    assert!(
+        banner.closest("[role=status]").unwrap().is_some(),
+        "errors-12: the confirmation is a status message"
+    );
+    assert!(
+        w.find(".aw-signed-in").is_none(),
+        "the signed-in view is gone"
+    );
+    assert_eq!(
+        w.input("input[name=email]").value(),
+        DEMO_EMAIL,
+        "the form is back with the email"
+    );
+    assert_eq!(w.input("input[name=password]").value(), "");
+    let heading = w.get("h2.aw-widget__title");
+    w.wait_until("the form's heading has focus", 2, |_| {
+        active().as_ref() == Some(&heading)
+    })
+    .await;
     let url = format!("{}/session", api_base());
     let session = auth_widget::client::fetch("GET", &url, &[], None, true, None)
         .await

@@ -35,6 +35,9 @@ enum Load {
     Pending,
     /// Rejects at once: the WebAssembly could not be loaded.
     Fails,
+    /// The first attempt rejects (the browser is offline); later ones never settle, until the
+    /// test calls `define_named`. `window.awAttempts` counts the attempts.
+    FailsOnce,
 }
 
 /// An element `name` defined with the shell, in the page.
@@ -54,12 +57,17 @@ fn shell_with_files(
     let body = match load {
         Load::Pending => "return new Promise(() => {});",
         Load::Fails => "return Promise.reject(new Error('test: no WebAssembly'));",
+        Load::FailsOnce => {
+            "window.awAttempts = (window.awAttempts || 0) + 1;\
+             return attempt === 0 ? Promise.reject(new TypeError('test: offline')) : new Promise(() => {});"
+        }
     };
     let urls = js_sys::Object::new();
     for (tag, url) in files {
         js_sys::Reflect::set(&urls, &(*tag).into(), &(*url).into()).unwrap();
     }
-    define_shell(name, &spec, &js_sys::Function::new_no_args(body), &urls);
+    let load = js_sys::Function::new_with_args("attempt", body);
+    define_shell(name, &spec, &load, &urls);
     Placed::new(name, attrs)
 }
 
@@ -478,4 +486,120 @@ async fn the_first_screen_and_the_live_widget_draw_the_same_form_in_every_mode_a
             );
         }
     }
+}
+
+/// The element's `ready` promise, as a future.
+async fn ready(el: &web_sys::HtmlElement) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
+    let promise = js_sys::Reflect::get(el, &"ready".into()).unwrap();
+    wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await
+}
+
+#[wasm_bindgen_test]
+async fn ready_resolves_and_auth_ready_fires_when_the_live_widget_takes_over() {
+    let name = "aw-shell-ready";
+    let s = shell(name, Load::Pending, &[("locale", "en")]);
+    let events = s.record("auth-ready");
+    assert_eq!(s.0.get_attribute("data-state").as_deref(), Some("loading"));
+    let promise = js_sys::Reflect::get(&s.0, &"ready".into()).unwrap();
+    assert!(
+        promise.is_instance_of::<js_sys::Promise>(),
+        "`ready` is a promise"
+    );
+    assert!(
+        events.borrow().is_empty(),
+        "not ready while the shell shows"
+    );
+
+    define_named(name);
+
+    ready(&s.0).await.expect("ready resolves");
+    assert_eq!(s.0.get_attribute("data-state").as_deref(), Some("ready"));
+    assert!(
+        s.find("[data-aw-shell]").is_none(),
+        "by then the live widget is in"
+    );
+    assert_eq!(
+        events.borrow().len(),
+        1,
+        "auth-ready, once: {:?}",
+        events.borrow()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn ready_rejects_and_the_state_is_unavailable_when_the_webassembly_cannot_load() {
+    let s = shell("aw-shell-ready-fails", Load::Fails, &[("locale", "en")]);
+    let outcome = ready(&s.0).await;
+    assert!(outcome.is_err(), "ready rejects");
+    assert_eq!(
+        s.0.get_attribute("data-state").as_deref(),
+        Some("unavailable")
+    );
+    assert!(s.find("[data-failure=unreachable]").is_some());
+}
+
+/// Puts `navigator.onLine` back (and fires `online`) when dropped, so a failing test cannot
+/// leave the page offline for the next one.
+struct BackOnline;
+
+impl Drop for BackOnline {
+    fn drop(&mut self) {
+        set_online(true);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn offline_while_loading_says_so_keeps_what_was_typed_and_goes_live_once_back_online() {
+    let name = "aw-shell-offline";
+    set_online(false);
+    let _online = BackOnline;
+    let s = shell(name, Load::FailsOnce, &[("locale", "de")]);
+    let failures = s.record("auth-failure");
+    s.type_into("input[name=email]", DEMO_EMAIL);
+    let banner = s.wait_for("[data-failure=offline]").await;
+    assert!(banner.query_selector("[role=alert]").unwrap().is_some());
+    assert_eq!(
+        s.text(".aw-banner__title"),
+        copy_text("de", Key::FailureOfflineTitle),
+        "the offline words, in the element's locale"
+    );
+    assert_eq!(
+        s.text(".aw-banner__body"),
+        copy_text("de", Key::ShellOfflineBody)
+    );
+    assert!(
+        s.find("[data-action=reload]").is_none(),
+        "no reload: it finishes by itself"
+    );
+    assert!(s.find("[data-failure=unreachable]").is_none());
+    assert_eq!(s.0.get_attribute("data-state").as_deref(), Some("loading"));
+    let seen = failures.borrow().clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(
+        seen[0].contains("\"flow\":\"load\"") && seen[0].contains("\"kind\":\"offline\""),
+        "{seen:?}"
+    );
+    let attempts = || {
+        js_sys::Reflect::get(&js_sys::global(), &"awAttempts".into())
+            .unwrap()
+            .as_f64()
+    };
+    assert_eq!(attempts(), Some(1.0));
+
+    set_online(true);
+
+    s.wait_until("the offline message is gone", 2, |s| {
+        s.find("[data-failure]").is_none()
+    })
+    .await;
+    assert_eq!(attempts(), Some(2.0), "it loads again by itself, no reload");
+    define_named(name); // the second attempt's WebAssembly is ready
+    ready(&s.0).await.expect("ready resolves");
+    let root = s.wait_for(".aw-widget:not([data-aw-shell])").await;
+    assert_eq!(root.get_attribute("lang").as_deref(), Some("de"));
+    assert_eq!(
+        s.input("input[name=email]").value(),
+        DEMO_EMAIL,
+        "what was typed is kept"
+    );
 }

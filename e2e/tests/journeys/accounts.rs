@@ -11,8 +11,8 @@ const PASSWORD: &str = "input[name=password]";
 
 /// Sign-up announces success only after the session check (the incident: login answered 200 while the session behind it did not work), the
 /// cookie is HttpOnly + SameSite=Lax and a new session id comes with every login
-/// (errors-12, sessions-22). The demo page has no sign-out control: logging out goes through the
-/// API from the page, as a host app would.
+/// (sessions-22). The signed-in view replaces the form and its heading takes focus (the button
+/// pressed is gone); its sign-out button ends the session and brings the form back.
 pub async fn sign_up_verifies_the_session_then_log_out_and_log_in_again(cx: Arc<Ctx>) {
     let email = cx.unique_email("signup");
     let password = "tidy lantern orbit 42";
@@ -34,24 +34,16 @@ pub async fn sign_up_verifies_the_session_then_log_out_and_log_in_again(cx: Arc<
     cx.audit("the sign-up form").await;
     cx.log_in(&email, password).await;
     cx.wait(
-        "sign-up success",
-        "document.querySelector('[role=status] [data-outcome=signup]')",
+        "the signed-in view",
+        "document.querySelector('.aw-signed-in[data-outcome=signup]') && !document.querySelector('form')",
     )
     .await;
     let title = cx.copy.t("success.signup.title", &[]);
     let body = cx.copy.t("success.signup.body", &[("email", &email)]);
-    assert_eq!(
-        cx.text("[data-outcome=signup] .aw-banner__title").await,
-        title
-    );
-    assert_eq!(
-        cx.text("[data-outcome=signup] .aw-banner__body").await,
-        body
-    );
-    assert!(
-        !cx.focused("[data-outcome]").await,
-        "success must not take focus (errors-12)"
-    );
+    assert_eq!(cx.text(".aw-signed-in h2").await, title);
+    assert_eq!(cx.text(".aw-signed-in__body").await, body);
+    cx.expect_focus("the signed-in view's heading", ".aw-signed-in h2")
+        .await;
     cx.audit("signed up").await;
 
     let (status, text) = page_fetch(&cx, "GET", "/auth/session").await;
@@ -71,8 +63,20 @@ pub async fn sign_up_verifies_the_session_then_log_out_and_log_in_again(cx: Arc<
     let first_token = session.value().to_string();
     cx.finish(&[password]).await;
 
-    let (status, _) = page_fetch(&cx, "POST", "/auth/logout").await;
-    assert_eq!(status, 204, "log out");
+    // Sign-out by keyboard: Tab from the focused heading reaches the button.
+    cx.keys(&char::from(fantoccini::key::Key::Tab).to_string())
+        .await;
+    cx.expect_focus("the sign-out button", "[data-action=sign_out]")
+        .await;
+    cx.keys(&char::from(fantoccini::key::Key::Enter).to_string())
+        .await;
+    cx.wait(
+        "the form back, signed out",
+        "document.querySelector('[role=status] [data-outcome=logout]') && document.querySelector('form input[name=email]')",
+    )
+    .await;
+    cx.expect_focus("the form's heading", "h2.aw-widget__title")
+        .await;
     let (status, _) = page_fetch(&cx, "GET", "/auth/session").await;
     assert_eq!(status, 401, "logged out: no session");
 
@@ -81,16 +85,16 @@ pub async fn sign_up_verifies_the_session_then_log_out_and_log_in_again(cx: Arc<
         .await;
     cx.log_in(&email, password).await;
     cx.wait(
-        "login success",
-        "document.querySelector('[role=status] [data-outcome=login]')",
+        "the signed-in view",
+        "document.querySelector('.aw-signed-in[data-outcome=login]')",
     )
     .await;
     let body = cx.copy.t("success.login.body", &[("email", &email)]);
     assert_eq!(
-        cx.text("[data-outcome=login] .aw-banner__title").await,
+        cx.text(".aw-signed-in h2").await,
         cx.copy.t("success.login.title", &[])
     );
-    assert_eq!(cx.text("[data-outcome=login] .aw-banner__body").await, body);
+    assert_eq!(cx.text(".aw-signed-in__body").await, body);
     let token = cx.session_token().await.expect("a session after login");
     assert_ne!(
         token, first_token,

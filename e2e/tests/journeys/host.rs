@@ -23,8 +23,9 @@ const CSP_PROBE: &str = "window.__cspViolations = [];\n\
     \x20 .observe(document, { childList: true, subtree: true });\n";
 
 /// Copies `examples/host/` to `dir` with the API origin rewritten to `api` (CSP included),
-/// `attrs` added to its `<auth-widget>` tag, plus the CSP probe.
-fn host_copy(dir: &std::path::Path, api: &str, attrs: &str) {
+/// `attrs` added to its `<auth-widget>` tag, plus the CSP probe (and `probe`, more script it
+/// runs before the widget's module).
+fn host_copy(dir: &std::path::Path, api: &str, attrs: &str, probe: &str) {
     let src = workspace().join("examples/host");
     for entry in std::fs::read_dir(&src).expect("read examples/host") {
         let path = entry.expect("entry").path();
@@ -46,7 +47,8 @@ fn host_copy(dir: &std::path::Path, api: &str, attrs: &str) {
         }
         std::fs::write(dir.join(&name), text).expect("write the host copy");
     }
-    std::fs::write(dir.join("e2e-csp-probe.js"), CSP_PROBE).expect("write the CSP probe");
+    std::fs::write(dir.join("e2e-csp-probe.js"), format!("{CSP_PROBE}{probe}"))
+        .expect("write the CSP probe");
 }
 
 /// A copy of `examples/host/` (with `attrs` on its `<auth-widget>`) served on its own origin,
@@ -61,6 +63,11 @@ struct HostPage {
 
 impl HostPage {
     fn start(label: &str, served: &std::path::Path, attrs: &str) -> HostPage {
+        HostPage::start_with(label, served, attrs, "")
+    }
+
+    /// [`HostPage::start`], with `probe` run in the page before the widget's module.
+    fn start_with(label: &str, served: &std::path::Path, attrs: &str, probe: &str) -> HostPage {
         let dir = artifacts().join(format!("{label}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create the host dir");
@@ -72,7 +79,7 @@ impl HostPage {
             &["--allow-origin", &host.base],
         );
         assert_ne!(host.base, api.base);
-        host_copy(&dir, &api.base, attrs);
+        host_copy(&dir, &api.base, attrs, probe);
         HostPage {
             host,
             api,
@@ -96,6 +103,12 @@ pub async fn a_host_page_on_another_origin_signs_in_with_cors_credentials(cx: Ar
         "the live widget (the shell handed over)",
         "document.querySelector('auth-widget[data-aw-instance] input[name=email]') && \
          !document.querySelector('[data-aw-shell]')",
+    )
+    .await;
+    cx.wait(
+        "the host heard auth-ready",
+        "document.querySelector('auth-widget[data-state=ready]') && \
+         document.getElementById('events').textContent.includes('auth-ready')",
     )
     .await;
     assert_eq!(
@@ -268,5 +281,89 @@ pub async fn the_embed_shows_its_form_at_once_and_says_so_when_the_webassembly_c
         "",
         "{b}: no 'signing you in' for a form that cannot sign in"
     );
+    cx.finish(&[DEMO_PASSWORD]).await;
+}
+
+/// Before the WebAssembly arrives the browser goes offline (the page reports
+/// `navigator.onLine === false` from before the embed script runs, and the `.wasm` cannot be
+/// fetched). The first screen says so in the offline words, with nothing to reload; the person
+/// types; the browser comes back online (the file is there again): the widget finishes loading
+/// by itself, with the typed email kept, and `ready` resolves.
+pub async fn offline_before_the_webassembly_arrives_then_back_online_goes_live_with_the_email_kept(
+    cx: Arc<Ctx>,
+) {
+    let b = cx.browser();
+    let served = artifacts().join(format!("dist-offline-{b}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&served);
+    let _served = RemoveOnDrop(served.clone());
+    dist_without_embed_wasm(&served);
+    let offline =
+        "Object.defineProperty(navigator, 'onLine', { value: false, configurable: true });\n";
+    let HostPage { host, .. } =
+        &HostPage::start_with(&format!("host-offline-{b}"), &served, "", offline);
+    cx.open_url(&host.url("/")).await;
+    cx.wait(
+        "the offline message on the first screen",
+        "document.querySelector('auth-widget[data-state=loading] [data-aw-shell] [data-failure=offline] [role=alert]')",
+    )
+    .await;
+    assert_eq!(
+        cx.text("auth-widget .aw-banner__title").await,
+        cx.copy.t("failure.offline.title", &[]),
+        "{b}: the offline words"
+    );
+    assert_eq!(
+        cx.text("auth-widget .aw-banner__body").await,
+        cx.copy.t("shell.offline_body", &[]),
+        "{b}: it says it finishes by itself"
+    );
+    assert!(
+        !cx.exists("auth-widget [data-action=reload], auth-widget [data-failure=unreachable]")
+            .await,
+        "{b}: not the couldn't-load words, no reload"
+    );
+    let violations = cx.js("return window.__cspViolations;", vec![]).await;
+    assert_eq!(violations, json!([]), "{b}: CSP violations");
+    cx.audit("the first screen while offline").await;
+    cx.type_in("auth-widget input[name=email]", DEMO_EMAIL)
+        .await;
+
+    // Back online: the file can be fetched again, and the browser says so.
+    std::fs::copy(
+        dist().join("embed/auth-widget-core_bg.wasm"),
+        served.join("embed/auth-widget-core_bg.wasm"),
+    )
+    .expect("put the .wasm back");
+    cx.js(
+        "delete navigator.onLine; dispatchEvent(new Event('online')); return true;",
+        vec![],
+    )
+    .await;
+    let ready = cx
+        .js_async(
+            "document.querySelector('auth-widget').ready.then(() => done('ready'), (e) => done(String(e)));",
+            vec![],
+        )
+        .await;
+    assert_eq!(ready, json!("ready"), "{b}: `ready` resolves, no reload");
+    cx.wait(
+        "the live widget",
+        "document.querySelector('auth-widget[data-state=ready][data-aw-instance] .aw-widget') && \
+         !document.querySelector('[data-aw-shell]') && !document.querySelector('[data-failure]')",
+    )
+    .await;
+    assert_eq!(
+        cx.prop("auth-widget input[name=email]", "value").await,
+        json!(DEMO_EMAIL),
+        "{b}: what was typed is kept"
+    );
+    cx.type_in("auth-widget input[name=password]", DEMO_PASSWORD)
+        .await;
+    cx.enter_in("auth-widget input[name=password]").await;
+    cx.wait(
+        "signed in",
+        "document.querySelector('auth-widget[data-state=signed-in] .aw-signed-in')",
+    )
+    .await;
     cx.finish(&[DEMO_PASSWORD]).await;
 }

@@ -79,7 +79,7 @@ pub async fn keyboard_only_login_follows_the_standard_tab_order_and_the_toggle_w
     );
     cx.wait(
         "login success",
-        "document.querySelector('[role=status] [data-outcome=login]')",
+        "document.querySelector('.aw-signed-in[data-outcome=login]')",
     )
     .await;
     cx.audit("signed in by keyboard").await;

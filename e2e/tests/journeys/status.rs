@@ -87,7 +87,7 @@ pub async fn server_supplied_strings_render_as_text(cx: Arc<Ctx>) {
     )
     .await;
     assert_eq!(
-        cx.text("[data-outcome=signup] .aw-banner__body").await,
+        cx.text("[data-outcome=signup] .aw-signed-in__body").await,
         cx.copy
             .t("success.signup.body", &[("email", &email.to_lowercase())])
     );
