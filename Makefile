@@ -73,7 +73,8 @@ test-native:
 ## The reference server's tests again on PostgreSQL: a throwaway cluster (initdb in a temp dir,
 ## loopback, removed after) and a new database per test server (scripts/with-postgres.sh).
 test-postgres:
-	timeout 300 bash scripts/with-postgres.sh cargo test -p auth-server
+	cargo test -p auth-server --no-run --quiet
+	timeout 600 bash scripts/with-postgres.sh cargo test -p auth-server
 
 ## The reference server's slow checks: 300 half-open connections, the connection cap, resident
 ## memory under 12 s of login load at the default argon2 parameters (about 40 s; at most 2 min).
