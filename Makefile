@@ -72,14 +72,16 @@ test-native:
 
 ## The reference server's tests again on PostgreSQL: a throwaway cluster (initdb in a temp dir,
 ## loopback, removed after) and a new database per test server (scripts/with-postgres.sh).
+## Every test target runs the executables of the one workspace build (scripts/cargo-tests.sh).
 test-postgres:
-	cargo test -p auth-server --no-run --quiet
-	timeout 600 bash scripts/with-postgres.sh cargo test -p auth-server
+	bash scripts/cargo-tests.sh
+	timeout 600 bash scripts/with-postgres.sh bash scripts/cargo-tests.sh auth-server
 
 ## The reference server's slow checks: 300 half-open connections, the connection cap, resident
 ## memory under 12 s of login load at the default argon2 parameters (about 40 s; at most 2 min).
 test-hardening:
-	timeout 120 cargo test -p auth-server --test hardening -- --ignored --test-threads 1
+	bash scripts/cargo-tests.sh
+	timeout 120 bash scripts/cargo-tests.sh auth-server:hardening -- --ignored --test-threads 1
 
 ## The alert rules with Prometheus's own tools: promtool checks server/ops/alerts.yml and runs
 ## its unit tests (alerts.test.yml), then a real Prometheus scrapes a real server through the
@@ -87,7 +89,8 @@ test-hardening:
 test-alerts:
 	promtool check rules server/ops/alerts.yml
 	promtool test rules server/ops/alerts.test.yml
-	timeout 120 cargo test -p auth-server --test alerts -- --ignored
+	bash scripts/cargo-tests.sh
+	timeout 120 bash scripts/cargo-tests.sh auth-server:alerts -- --ignored
 
 ## wasm-bindgen browser tests in headless Chromium and Firefox (BROWSERS=chromium for one).
 test-browser:
@@ -123,4 +126,4 @@ size-budget: setup
 ## servers (installed by setup into backends/, started on free ports by scripts/backends.sh).
 .PHONY: test-backends
 test-backends: setup
-	cargo test -p auth-widget-e2e --test backends -- --ignored --test-threads=1
+	bash scripts/cargo-tests.sh auth-widget-e2e:backends -- --ignored --test-threads=1

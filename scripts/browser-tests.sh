@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-cargo build -p auth-server --quiet
+# target/debug/auth-server, from the same workspace build as every other test (scripts/cargo-tests.sh).
+bash scripts/cargo-tests.sh
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 RUNNER_PORT=$(free_port)
 T=${CARGO_TARGET_DIR:-target}

@@ -42,13 +42,12 @@ if [ ! -f dist/embed/auth-widget.js ] || [ -n "$(find src js style locales examp
   bash scripts/embed.sh >/dev/null
 fi
 
-echo "==> e2e: building auth-server and the journeys"
-cargo build -p auth-server --quiet
-cargo test -p auth-widget-e2e --no-run --quiet
+echo "==> e2e: building auth-server and the journeys (one workspace build: scripts/cargo-tests.sh)"
+bash scripts/cargo-tests.sh
 
 echo "==> e2e: journeys in ${E2E_BROWSERS:-chromium,firefox}"
 status=0
-cargo test -p auth-widget-e2e --quiet -- "$@" 2>&1 | tee "$T/e2e/run.log" || status=$?
+bash scripts/cargo-tests.sh auth-widget-e2e -- "$@" 2>&1 | tee "$T/e2e/run.log" || status=$?
 echo
 for b in chromium firefox; do
   grep -E "^$b: [0-9]+ passed" "$T/e2e/run.log" || true
