@@ -7,7 +7,8 @@ PORT ?= 8080
 DATA_DIR ?= data
 
 .PHONY: setup help build-demo embed server demo gallery example-host test lint test-native \
-	test-hardening test-alerts test-postgres test-browser test-e2e bench-server deps copy-export bench size-budget
+	test-hardening test-alerts test-postgres test-browser test-e2e test-backends bench-server deps copy-export bench \
+	size-budget
 
 # The reference server as the demo, gallery and host example run it.
 # --demo-admin-on-public: the demo page's fault and status pickers call the operator API on the
@@ -124,6 +125,5 @@ size-budget: setup
 
 ## The backend profiles against real better-auth, django-allauth and Firebase Auth emulator
 ## servers (installed by setup into backends/, started on free ports by scripts/backends.sh).
-.PHONY: test-backends
 test-backends: setup
 	bash scripts/cargo-tests.sh auth-widget-e2e:backends -- --ignored --test-threads=1
