@@ -19,8 +19,11 @@ cargo rustc --release --target wasm32-unknown-unknown -p auth-widget --lib --cra
 rm -rf "$OUT" && mkdir -p "$OUT"
 wasm-bindgen --target web --no-typescript --out-dir "$OUT" --out-name auth-widget-core \
   "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/auth_widget.wasm"
+# What the widget never uses goes before and after wasm-opt (scripts/slim-glue.py says what).
+python3 scripts/slim-glue.py unexport "$OUT/auth-widget-core_bg.wasm" "$OUT/auth-widget-core.js" intounderlying
 # shellcheck disable=SC2086
 wasm-opt -Oz $WASM_FEATURES "$OUT/auth-widget-core_bg.wasm" -o "$OUT/auth-widget-core_bg.wasm"
+python3 scripts/slim-glue.py imports "$OUT/auth-widget-core_bg.wasm" "$OUT/auth-widget-core.js"
 grep -q '__wbg_init as default' "$OUT/auth-widget-core.js" || {
   echo "embed: wasm-bindgen output changed shape (no __wbg_init); update scripts/embed.sh" >&2; exit 1; }
 # The element class (js/element.js) goes into auth-widget.js itself, so the first screen needs
