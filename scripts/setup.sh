@@ -8,8 +8,9 @@ TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130   # must equal the `=` pin of wasm-bindgen in Cargo.toml
 GECKODRIVER_VERSION=0.37.1
 # prometheus: promtool and a real Prometheus for `make test-alerts`; postgresql: a throwaway
-# cluster for `make test-postgres` (the system service is not used).
-APT_PACKAGES=(chromium chromium-driver firefox-esr brotli curl prometheus postgresql)
+# cluster for `make test-postgres`; haproxy: the load balancer of `make test-cluster` (neither
+# system service is used: the tests start their own on loopback).
+APT_PACKAGES=(chromium chromium-driver firefox-esr brotli curl prometheus postgresql haproxy)
 
 step() { CURRENT_STEP="$1"; printf '\n==> setup: %s\n' "$1"; }
 trap 'echo "setup failed during step: ${CURRENT_STEP:-start}" >&2' ERR

@@ -173,7 +173,15 @@ async fn put_user(
 }
 
 /// Starts signing with a fresh random key; the previous one verifies until its tokens expire.
+/// Refused on PostgreSQL: the key would exist in this instance only, and every other instance
+/// on the database would refuse the sessions it signs. There, keys rotate through the key file.
 async fn rotate_key(State(s): State<Shared>) -> Result<Response, Problem> {
+    if db::is_postgres(&s.cfg.db) {
+        return Err(Problem::new(Code::Forbidden).detail(
+            "Instances sharing a database must sign with the same keys: add the new key to the \
+             key file of every instance, restart them, then move it to the first line.",
+        ));
+    }
     let kid = s.keys.rotate(None).map_err(Problem::internal)?;
     tracing::info!(kid = %kid, "signing key rotated");
     Ok((StatusCode::OK, Json(json!({ "kid": kid }))).into_response())

@@ -131,6 +131,7 @@ pub async fn build_state(cfg: Cli) -> anyhow::Result<Shared> {
         let burst = std::num::NonZeroU32::new(cfg.rate_limit_burst.min(n.get())).unwrap_or(n);
         RateLimiter::keyed(Quota::per_minute(n).allow_burst(burst))
     });
+    let shared_pace = db::Pace::per_minute(cfg.rate_limit_per_minute, cfg.rate_limit_burst);
     let telemetry_limiter = std::num::NonZeroU32::new(cfg.telemetry_per_minute).map(|n| {
         let burst = std::num::NonZeroU32::new(n.get().min(10)).unwrap_or(n);
         RateLimiter::keyed(Quota::per_minute(n).allow_burst(burst))
@@ -155,6 +156,7 @@ pub async fn build_state(cfg: Cli) -> anyhow::Result<Shared> {
         metrics,
         faults: Mutex::new(None),
         limiter,
+        shared_pace,
         telemetry_limiter,
         refusals: crate::obs::Refusals::default(),
         openapi,
@@ -341,7 +343,8 @@ async fn inject_faults(State(s): State<Shared>, req: Request, next: Next) -> Res
     }
 }
 
-/// Per-client (peer IP) limit on the contract's endpoints except `status`.
+/// Per-client limit on the contract's endpoints except `status`: the in-memory limiter of this
+/// instance first, then the shared counter in the database.
 async fn rate_limit(State(s): State<Shared>, req: Request, next: Next) -> Response {
     let limited = endpoint_of(req.uri().path()).is_some_and(|e| e != "status");
     let telemetry = req.uri().path() == "/auth/telemetry";
@@ -352,20 +355,48 @@ async fn rate_limit(State(s): State<Shared>, req: Request, next: Next) -> Respon
     } else {
         &None
     };
-    if let Some(limiter) = limiter {
-        let ip = client_ip(&s.cfg, &req);
-        if let Err(not_until) = limiter.check_key(&ip) {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            if telemetry {
-                s.refusals.count("rate_limited");
+    let Some(limiter) = limiter else {
+        return next.run(req).await;
+    };
+    let ip = client_ip(&s.cfg, &req);
+    if let Err(not_until) = limiter.check_key(&ip) {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        if telemetry {
+            s.refusals.count("rate_limited");
+        }
+        return rate_limited(wait);
+    }
+    // The first line passed: now the limit every instance on this database shares (several
+    // instances behind one proxy each give a client the whole in-memory budget). Telemetry
+    // keeps its per-instance budget only.
+    if let Some(pace) = s.shared_pace.filter(|_| !telemetry) {
+        match db::rate_limit(&s.db, &ip.to_string(), now_us(), pace).await {
+            Ok(None) => {}
+            Ok(Some(wait_us)) => {
+                return rate_limited(Duration::from_micros(wait_us.unsigned_abs()));
             }
-            return Problem::new(Code::RateLimited)
-                .retry_after(secs.max(1))
-                .into_response();
+            // The request goes on: the handler needs the same database and answers for it,
+            // and the in-memory limit still holds.
+            Err(e) => tracing::warn!("shared rate limit unavailable: {e}"),
         }
     }
     next.run(req).await
+}
+
+/// 429 `rate_limited` with the wait, in whole seconds rounded up, as Retry-After.
+fn rate_limited(wait: Duration) -> Response {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    Problem::new(Code::RateLimited)
+        .retry_after(secs.max(1))
+        .into_response()
+}
+
+/// Microseconds since the Unix epoch (the shared limit's clock; instances keep theirs in step
+/// with NTP, as token expiry already needs).
+fn now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
 }
 
 /// A running server.

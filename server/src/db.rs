@@ -270,8 +270,72 @@ pub async fn reset_failures(pool: &AnyPool, email: &str) -> Result<(), sqlx::Err
     Ok(())
 }
 
+/// The pace of a shared per-client limit (GCRA, the generic cell rate algorithm, as the
+/// in-memory limiter in front of it uses): one request per `interval_us` on average, up to
+/// `burst` at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pace {
+    pub interval_us: i64,
+    pub burst: i64,
+}
+
+impl Pace {
+    /// `per_minute` requests a minute, `burst` at once (at least 1, at most `per_minute`).
+    pub fn per_minute(per_minute: u32, burst: u32) -> Option<Pace> {
+        let n = i64::from(per_minute);
+        (n > 0).then(|| Pace {
+            interval_us: (60_000_000 / n).max(1),
+            burst: i64::from(burst).clamp(1, n),
+        })
+    }
+}
+
+/// Counts one request of `client` at `now_us` against the limit every instance on this
+/// database shares. `Ok(None)`: admitted; `Ok(Some(us))`: refused, and the next request would
+/// be admitted in `us` microseconds. A refused request is not counted, so a client that keeps
+/// knocking still gets the limit's pace, no less.
+///
+/// One statement, atomic on both databases: the row holds the client's theoretical arrival
+/// time (TAT); a request is admitted when the TAT, moved on by one interval, is no further
+/// than `burst` intervals ahead of now. The update's `WHERE` refuses; then no row returns.
+pub async fn rate_limit(
+    pool: &AnyPool,
+    client: &str,
+    now_us: i64,
+    pace: Pace,
+) -> Result<Option<i64>, sqlx::Error> {
+    let span = pace.burst.saturating_mul(pace.interval_us);
+    let admitted = sqlx::query(
+        "INSERT INTO rate_limits AS r (client, tat_us) VALUES ($1, $2 + $3) \
+         ON CONFLICT(client) DO UPDATE SET \
+           tat_us = (CASE WHEN r.tat_us > $2 THEN r.tat_us ELSE $2 END) + $3 \
+         WHERE (CASE WHEN r.tat_us > $2 THEN r.tat_us ELSE $2 END) + $3 - $4 <= $2 \
+         RETURNING tat_us",
+    )
+    .bind(client)
+    .bind(now_us)
+    .bind(pace.interval_us)
+    .bind(span)
+    .fetch_optional(pool)
+    .await?;
+    if admitted.is_some() {
+        return Ok(None);
+    }
+    // Refused: when the next one would pass. Another instance may have moved the TAT since;
+    // the hint is as good as the moment it is read.
+    let tat: Option<i64> = sqlx::query("SELECT tat_us FROM rate_limits WHERE client = $1")
+        .bind(client)
+        .fetch_optional(pool)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+    let wait = tat.map_or(0, |t| t + pace.interval_us - span - now_us);
+    Ok(Some(wait.max(1)))
+}
+
 /// Deletes what has expired: sessions (revoked or not) whose token can no longer verify, reset
-/// requests past their expiry, and failure counters with no lock and no failure for a day.
+/// requests past their expiry, failure counters with no lock and no failure for a day, and
+/// rate-limit rows of clients whose pace has caught up.
 /// Returns the number of rows deleted.
 pub async fn purge(pool: &AnyPool, now: i64, leeway: i64) -> Result<u64, sqlx::Error> {
     let mut tx = pool.begin().await?;
@@ -294,6 +358,12 @@ pub async fn purge(pool: &AnyPool, now: i64, leeway: i64) -> Result<u64, sqlx::E
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    // A client whose arrival time has passed is as if never seen.
+    n += sqlx::query("DELETE FROM rate_limits WHERE tat_us < $1")
+        .bind(now.saturating_mul(1_000_000))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     tx.commit().await?;
     Ok(n)
 }
@@ -305,6 +375,7 @@ pub async fn count_rows(pool: &AnyPool, table: &str) -> Result<i64, sqlx::Error>
         "sessions" => "sessions",
         "password_resets" => "password_resets",
         "login_failures" => "login_failures",
+        "rate_limits" => "rate_limits",
         _ => return Err(sqlx::Error::Protocol(format!("no table {table:?}"))),
     };
     sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))

@@ -25,7 +25,10 @@ pub struct AppState {
     pub metrics: Metrics,
     pub faults: Mutex<Option<FaultSetting>>,
     pub status: StatusStore,
+    /// This instance's per-client limit, in memory: the first line, before the database.
     pub limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// The same limit counted in the database, shared by every instance on it.
+    pub shared_pace: Option<crate::db::Pace>,
     /// Per-client limit on `/auth/telemetry` (its own budget).
     pub telemetry_limiter: Option<DefaultKeyedRateLimiter<IpAddr>>,
     /// Refusals since the last log summary.

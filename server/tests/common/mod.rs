@@ -2,6 +2,8 @@
 //! SQLite, or a new PostgreSQL database when `AUTH_TEST_DB` names a cluster.
 #![allow(dead_code)]
 
+pub mod instances;
+
 use auth_server::{Cli, Running};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, SET_COOKIE};
 use serde_json::{Value, json};
