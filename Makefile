@@ -7,7 +7,7 @@ PORT ?= 8080
 DATA_DIR ?= data
 
 .PHONY: setup help build-demo embed server demo gallery example-host test lint test-native \
-	test-hardening test-alerts test-postgres test-browser test-e2e test-backends bench-server deps copy-export bench \
+	test-hardening test-alerts test-postgres test-cluster bench-cluster test-browser test-e2e test-backends bench-server deps copy-export bench \
 	size-budget
 
 # The reference server as the demo, gallery and host example run it.
@@ -82,16 +82,14 @@ test-postgres:
 ## (server/tests/cluster.rs): sessions, sign-out, locks and the rate limit hold across
 ## instances; killing one mid-load fails only its requests in flight (about 30 s; at most 2 min).
 test-cluster:
-	cargo test -p auth-server --test cluster --no-run --quiet
-	timeout 120 bash scripts/with-postgres.sh cargo test -p auth-server --test cluster -- --ignored --test-threads 1
-.PHONY: test-cluster
+	bash scripts/cargo-tests.sh
+	timeout 120 bash scripts/with-postgres.sh bash scripts/cargo-tests.sh auth-server:cluster -- --ignored --test-threads 1
 
 ## Sign-in throughput, p50/p99 with 1, 2 and 3 instances behind haproxy on PostgreSQL, then 4x
 ## that load: served, refused with Retry-After, failed (about 2 min; not part of make test).
 bench-cluster:
 	cargo build --release -p auth-server --bin auth-server --example bench_cluster
 	timeout 600 bash scripts/with-postgres.sh cargo run --release -p auth-server --example bench_cluster
-.PHONY: bench-cluster
 
 ## The reference server's slow checks: 300 half-open connections, the connection cap, resident
 ## memory under 12 s of login load at the default argon2 parameters (about 40 s; at most 2 min).
