@@ -209,6 +209,12 @@ fn public_router(state: Shared, demo_admin: Option<admin::Guard>) -> Router {
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),
         ))
+        // The pages served here open with a reset or verification token in their fragment:
+        // they never send a Referer (recovery-30).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
         .layer(middleware::from_fn(fix_mime))
         .layer(cors)
         .layer(CatchPanicLayer::custom(|_| {

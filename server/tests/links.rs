@@ -306,6 +306,14 @@ async fn the_dev_mailbox_is_an_operator_page_only() {
         Some("no-referrer")
     );
     assert!(page.text.contains(&format!("#auth-reset={token}")));
+    // The public pages (where links land) never send a Referer either.
+    assert_eq!(
+        s.get("/auth/status")
+            .await
+            .header("referrer-policy")
+            .as_deref(),
+        Some("no-referrer")
+    );
     // Never on the public listener (unless the demo asks for the operator routes there).
     assert_eq!(s.get("/dev/mailbox").await.status, 404);
     assert_eq!(s.get("/dev/mailbox.json").await.status, 404);
