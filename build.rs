@@ -156,6 +156,9 @@ fn check(locales: &Locales) -> Vec<String> {
     problems
 }
 
+/// Keys under this prefix are the server's (emails), not the widget's.
+const SERVER_ONLY_PREFIX: &str = "mail.";
+
 fn main() {
     let dir = Path::new("locales");
     println!("cargo:rerun-if-changed=locales");
@@ -167,7 +170,13 @@ fn main() {
     // English first: it is the fallback.
     let mut order: Vec<&String> = locales.keys().collect();
     order.sort_by_key(|l| (l.as_str() != REFERENCE, l.to_string()));
-    let keys: Vec<&String> = locales[REFERENCE].1.keys().collect();
+    // `mail.*` is the reference server's email copy (checked here like every key, so designers
+    // get the same messages); the widget never shows it, so it is not compiled in.
+    let keys: Vec<&String> = locales[REFERENCE]
+        .1
+        .keys()
+        .filter(|k| !k.starts_with(SERVER_ONLY_PREFIX))
+        .collect();
 
     let mut out = String::new();
     let _ = writeln!(out, "/// Shipped locales; the first is the fallback.");

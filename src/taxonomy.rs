@@ -163,6 +163,9 @@ impl FailureKind {
             C::SessionExpired => FailureKind::SessionExpired,
             C::ServiceUnavailable => FailureKind::ServiceUnavailable,
             C::InternalError => FailureKind::InternalError,
+            // The link calls are not made by the widget yet: until it makes them, their codes
+            // read as a code it does not know.
+            C::LinkExpired | C::LinkUsed | C::LinkInvalid => return None,
         };
         Some((kind, code.is_server_error()))
     }

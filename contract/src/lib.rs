@@ -16,18 +16,28 @@ pub enum Call {
     /// Made after every sign-in and sign-up before success is announced.
     Session,
     Logout,
+    /// Ask for a password-reset link by email.
     PasswordReset,
+    /// Set a new password with the token of a reset link.
+    PasswordResetComplete,
+    /// Confirm an email address with the token of a verification link.
+    VerifyEmail,
+    /// Ask for a new verification link.
+    VerifyEmailResend,
     Status,
 }
 
 impl Call {
     /// Every call.
-    pub const ALL: [Call; 6] = [
+    pub const ALL: [Call; 9] = [
         Call::Login,
         Call::Signup,
         Call::Session,
         Call::Logout,
         Call::PasswordReset,
+        Call::PasswordResetComplete,
+        Call::VerifyEmail,
+        Call::VerifyEmailResend,
         Call::Status,
     ];
 
@@ -47,6 +57,9 @@ impl Call {
             Call::Session => "session",
             Call::Logout => "logout",
             Call::PasswordReset => "password-reset",
+            Call::PasswordResetComplete => "password-reset/complete",
+            Call::VerifyEmail => "verify-email",
+            Call::VerifyEmailResend => "verify-email/resend",
             Call::Status => "status",
         }
     }
@@ -79,11 +92,17 @@ pub enum Code {
     ServiceUnavailable,
     /// Anything unexpected; `instance` carries a reference id.
     InternalError,
+    /// A reset or verification link past its lifetime, or replaced by a newer link.
+    LinkExpired,
+    /// A reset or verification link that has already been used.
+    LinkUsed,
+    /// A reset or verification token this service never issued (mistyped, cut short).
+    LinkInvalid,
 }
 
 impl Code {
     /// Every code, in the order of docs/contract.md.
-    pub const ALL: [Code; 12] = [
+    pub const ALL: [Code; 15] = [
         Code::InvalidCredentials,
         Code::AccountLocked,
         Code::AccountDisabled,
@@ -96,6 +115,9 @@ impl Code {
         Code::SessionExpired,
         Code::ServiceUnavailable,
         Code::InternalError,
+        Code::LinkExpired,
+        Code::LinkUsed,
+        Code::LinkInvalid,
     ];
 
     /// The `code` member's value.
@@ -113,6 +135,9 @@ impl Code {
             Code::SessionExpired => "session_expired",
             Code::ServiceUnavailable => "service_unavailable",
             Code::InternalError => "internal_error",
+            Code::LinkExpired => "link_expired",
+            Code::LinkUsed => "link_used",
+            Code::LinkInvalid => "link_invalid",
         }
     }
 
@@ -134,6 +159,8 @@ impl Code {
             Code::RateLimited => 429,
             Code::ServiceUnavailable => 503,
             Code::InternalError => 500,
+            Code::LinkExpired | Code::LinkUsed => 410,
+            Code::LinkInvalid => 400,
         }
     }
 

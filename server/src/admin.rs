@@ -39,7 +39,7 @@ pub fn own_hosts(addr: SocketAddr) -> Vec<String> {
     hosts
 }
 
-/// The admin API, `/metrics` and `/dashboard`, guarded by `guard`.
+/// The admin API, `/metrics`, `/dashboard` and the dev mailbox, guarded by `guard`.
 pub fn router(state: Shared, guard: Guard) -> Router<Shared> {
     let guard = Arc::new(guard);
     Router::new()
@@ -49,6 +49,8 @@ pub fn router(state: Shared, guard: Guard) -> Router<Shared> {
         .route("/_admin/keys/rotate", post(rotate_key))
         .route("/metrics", get(ops::metrics))
         .route("/dashboard", get(ops::dashboard))
+        .route("/dev/mailbox", get(crate::mail::mailbox_page))
+        .route("/dev/mailbox.json", get(crate::mail::mailbox_json))
         .route_layer(middleware::from_fn_with_state(
             (state, guard),
             |State((s, g)): State<(Shared, Arc<Guard>)>, req: Request, next: Next| async move {

@@ -30,7 +30,7 @@ use crate::serve::Limits;
 use crate::state::{AppState, Shared, client_ip};
 use crate::status::StatusStore;
 use crate::tokens::Keyring;
-use crate::{admin, auth, db, keyfile, ops};
+use crate::{admin, auth, db, keyfile, links, ops};
 
 pub const DEMO_EMAIL: &str = "demo@example.com";
 pub const DEMO_PASSWORD: &str = "correct horse battery staple";
@@ -79,6 +79,9 @@ fn api_router() -> OpenApiRouter<Shared> {
         .routes(routes!(auth::session))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::password_reset))
+        .routes(routes!(links::password_reset_complete))
+        .routes(routes!(links::verify_email))
+        .routes(routes!(links::verify_email_resend))
         .routes(routes!(ops::status))
         .routes(routes!(ops::telemetry))
 }
@@ -145,6 +148,13 @@ pub async fn build_state(cfg: Cli) -> anyhow::Result<Shared> {
         tracing::info!(email = DEMO_EMAIL, "demo user created");
     }
     let openapi = openapi().to_json().context("OpenAPI document")?;
+    let mailer = crate::mail::Mailer::new(&cfg)?;
+    if !mailer.sends_smtp() {
+        tracing::warn!(
+            "no --smtp-url: emails are not sent, only kept in the dev mailbox (/dev/mailbox on \
+             the admin listener)"
+        );
+    }
     let metrics = Metrics::new()?;
     metrics.register_widget_series(&ops::WIDGET_FLOWS, &ops::widget_outcome_labels());
     Ok(Arc::new(AppState {
@@ -160,6 +170,7 @@ pub async fn build_state(cfg: Cli) -> anyhow::Result<Shared> {
         telemetry_limiter,
         refusals: crate::obs::Refusals::default(),
         openapi,
+        mailer,
     }))
 }
 
@@ -199,6 +210,12 @@ fn public_router(state: Shared, demo_admin: Option<admin::Guard>) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),
+        ))
+        // The pages served here open with a reset or verification token in their fragment:
+        // they never send a Referer (recovery-30).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
         ))
         .layer(middleware::from_fn(fix_mime))
         .layer(cors)
@@ -277,6 +294,9 @@ fn endpoint_of(path: &str) -> Option<&'static str> {
         "session" => "session",
         "logout" => "logout",
         "password-reset" => "password-reset",
+        "password-reset/complete" => "password-reset-complete",
+        "verify-email" => "verify-email",
+        "verify-email/resend" => "verify-email-resend",
         "status" => "status",
         _ => return None,
     })
@@ -289,6 +309,9 @@ fn flow_label(endpoint: &str) -> &'static str {
         "session" => "session",
         "logout" => "logout",
         "password-reset" => "password_reset",
+        "password-reset-complete" => "password_reset_complete",
+        "verify-email" => "verify_email",
+        "verify-email-resend" => "verify_email_resend",
         _ => "status",
     }
 }
@@ -458,6 +481,12 @@ pub async fn start(
             loopback_peers_only: true,
         }
     });
+    let host = if addr.ip().is_unspecified() {
+        std::net::SocketAddr::from(([127, 0, 0, 1], addr.port()))
+    } else {
+        addr
+    };
+    state.mailer.default_app_url(format!("http://{host}/"));
     let app = public_router(state.clone(), demo_admin);
     let admin = admin_app(state.clone(), admin_addr);
     // Forget idle clients now and then so the limiters' memory stays bounded.

@@ -278,6 +278,9 @@ pub async fn signup(
     }
     tx.commit().await?;
     tracing::info!(user_id = %id, verified, "account created");
+    if !verified {
+        crate::links::send_first_verification(&s, email.clone(), &headers);
+    }
     match session {
         Some(session) => Ok(session_response(
             &s,
@@ -417,7 +420,8 @@ pub async fn logout(State(s): State<Shared>, headers: HeaderMap) -> Result<Respo
 }
 
 /// Ask for a password-reset email. Always 202 for a well-formed request, whether or not the
-/// account exists, and also while the account is locked (sessions-24).
+/// account exists, and also while the account is locked (sessions-24). The link arrives at the
+/// address if it has an account (and no link went to it within `--link-mail-interval-secs`).
 #[utoipa::path(
     post,
     path = "/auth/password-reset",
@@ -443,18 +447,8 @@ pub async fn password_reset(
         input::string_field(&map, "email", &mut errors).and_then(|e| input::email(&e, &mut errors));
     input::finish(errors)?;
     let email = email.ok_or_else(|| Problem::internal("email missing after validation"))?;
-    let user = db::user_by_email(&s.db, &email).await?;
-    let now = now_i64();
-    // A real deployment would store the hash of an emailed one-time token here and send the
-    // email; this reference server records the request only.
-    db::insert_password_reset(
-        &s.db,
-        user.as_ref().map(|u| u.id.as_str()),
-        None,
-        now,
-        now + 1800,
-    )
-    .await?;
-    tracing::info!(known_account = user.is_some(), "password reset requested");
+    // Everything else happens after the answer (recovery-29): the answer and its timing
+    // are the same whether or not the address has an account.
+    crate::links::request_reset(&s, email, &headers);
     Ok((StatusCode::ACCEPTED, Json(json!({"next": "check_email"}))).into_response())
 }

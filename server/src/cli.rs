@@ -191,6 +191,46 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub status_file: Option<PathBuf>,
 
+    /// Send email through this SMTP server: `smtp://HOST[:PORT]` (port 587 by default;
+    /// upgrades with STARTTLS whenever the server offers it; add `?tls=required` to refuse a
+    /// server that does not) or `smtps://HOST[:PORT]` (TLS from the start, port 465). A user
+    /// name goes in the URL (`smtp://USER@HOST`), its password in the `AUTH_SMTP_PASSWORD`
+    /// environment variable, never on the command line. Without this flag nothing is sent:
+    /// messages are kept in the dev mailbox.
+    #[arg(long, value_name = "URL", value_parser = crate::mail::parse_smtp_url)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of every email, like `"Example <no-reply@example.com>"` (needed with
+    /// `--smtp-url`).
+    #[arg(long, value_name = "MAILBOX")]
+    pub mail_from: Option<String>,
+
+    /// The page the links in emails open (the page with the widget), like
+    /// `https://app.example.com/account`; the link's token is added as its fragment. Default:
+    /// this server's own address.
+    #[arg(long, value_name = "URL", value_parser = crate::mail::parse_app_url)]
+    pub app_url: Option<String>,
+
+    /// Keep every email in memory and list it at `/dev/mailbox` on the admin listener (and on
+    /// the public one with `--demo-admin-on-public`), also when `--smtp-url` sends it. On by
+    /// itself when there is no `--smtp-url`.
+    #[arg(long)]
+    pub dev_mailbox: bool,
+
+    /// How long a password-reset link works, in seconds (at most 30 minutes, recovery-28).
+    #[arg(long, default_value_t = 1800, value_parser = clap::value_parser!(u64).range(1..=1800))]
+    pub reset_link_ttl_secs: u64,
+
+    /// How long an email-verification link works, in seconds (at most 24 hours, recovery-28).
+    #[arg(long, default_value_t = 86400, value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub verify_link_ttl_secs: u64,
+
+    /// Least time between two link emails of the same kind to one address, in seconds. A
+    /// resend within it answers 429 with the wait; a reset request within it sends nothing
+    /// new (the earlier link still works).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub link_mail_interval_secs: u64,
+
     /// Retry-After in seconds for injected faults (429/503/account_locked).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
     pub fault_retry_after_secs: u64,

@@ -262,7 +262,10 @@ pub async fn record_failure(
 }
 
 /// Forgets the failures of `email` (a good sign-in, or an operator's unlock).
-pub async fn reset_failures(pool: &AnyPool, email: &str) -> Result<(), sqlx::Error> {
+pub async fn reset_failures(
+    pool: impl sqlx::Executor<'_, Database = Any>,
+    email: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM login_failures WHERE email = $1")
         .bind(email)
         .execute(pool)
@@ -333,9 +336,13 @@ pub async fn rate_limit(
     Ok(Some(wait.max(1)))
 }
 
-/// Deletes what has expired: sessions (revoked or not) whose token can no longer verify, reset
-/// requests past their expiry, failure counters with no lock and no failure for a day, and
-/// rate-limit rows of clients whose pace has caught up.
+/// How long a link's row is kept past its expiry, so that it still answers `link_expired` or
+/// `link_used` rather than `link_invalid`.
+pub const LINK_KEPT_AFTER_EXPIRY_SECS: i64 = 7 * 86400;
+
+/// Deletes what has expired: sessions (revoked or not) whose token can no longer verify, links
+/// a week past their expiry, link-mail pace rows older than a day, failure counters with no
+/// lock and no failure for a day, and rate-limit rows of clients whose pace has caught up.
 /// Returns the number of rows deleted.
 pub async fn purge(pool: &AnyPool, now: i64, leeway: i64) -> Result<u64, sqlx::Error> {
     let mut tx = pool.begin().await?;
@@ -345,7 +352,13 @@ pub async fn purge(pool: &AnyPool, now: i64, leeway: i64) -> Result<u64, sqlx::E
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    n += sqlx::query("DELETE FROM password_resets WHERE expires_at < $1")
+    n += sqlx::query("DELETE FROM account_links WHERE expires_at + $1 < $2")
+        .bind(LINK_KEPT_AFTER_EXPIRY_SECS)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    n += sqlx::query("DELETE FROM link_mail_pace WHERE last_sent_at + 86400 < $1")
         .bind(now)
         .execute(&mut *tx)
         .await?
@@ -373,7 +386,8 @@ pub async fn count_rows(pool: &AnyPool, table: &str) -> Result<i64, sqlx::Error>
     let table = match table {
         "users" => "users",
         "sessions" => "sessions",
-        "password_resets" => "password_resets",
+        "account_links" => "account_links",
+        "link_mail_pace" => "link_mail_pace",
         "login_failures" => "login_failures",
         "rate_limits" => "rate_limits",
         _ => return Err(sqlx::Error::Protocol(format!("no table {table:?}"))),
@@ -457,29 +471,205 @@ pub async fn revoke_session(pool: &AnyPool, id: &str, now: i64) -> Result<(), sq
     Ok(())
 }
 
-pub async fn insert_password_reset(
+/// Why a link is kept: the two kinds of one-time link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    VerifyEmail,
+    PasswordReset,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::VerifyEmail => "verify",
+            Purpose::PasswordReset => "reset",
+        }
+    }
+}
+
+/// Stores a new link (its token's hash) and supersedes every earlier unused link of the same
+/// account and purpose, in one transaction (recovery-28: a newer link replaces the older).
+pub async fn insert_link(
     pool: &AnyPool,
-    user_id: Option<&str>,
-    token_hash: Option<&str>,
+    token_hash: &str,
+    user_id: &str,
+    purpose: Purpose,
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
     sqlx::query(
-        "INSERT INTO password_resets (id, user_id, token_hash, created_at, expires_at) \
+        "UPDATE account_links SET superseded_at = $1 \
+         WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL AND superseded_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO account_links (token_hash, user_id, purpose, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(uuid::Uuid::new_v4().to_string())
-    .bind(user_id)
     .bind(token_hash)
+    .bind(user_id)
+    .bind(purpose.as_str())
     .bind(now)
     .bind(expires_at)
-    .execute(pool)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// A stored link.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub user_id: String,
+    pub expires_at: i64,
+    pub used: bool,
+    pub superseded: bool,
+}
+
+pub async fn link(
+    pool: &AnyPool,
+    token_hash: &str,
+    purpose: Purpose,
+) -> Result<Option<Link>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT user_id, expires_at, used_at, superseded_at FROM account_links \
+         WHERE token_hash = $1 AND purpose = $2",
+    )
+    .bind(token_hash)
+    .bind(purpose.as_str())
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| {
+        Ok(Link {
+            user_id: r.try_get("user_id")?,
+            expires_at: r.try_get("expires_at")?,
+            used: r.try_get::<Option<i64>, _>("used_at")?.is_some(),
+            superseded: r.try_get::<Option<i64>, _>("superseded_at")?.is_some(),
+        })
+    })
+    .transpose()
+}
+
+/// Marks a link used if it is still usable; false when another request used it first (or it
+/// was superseded or expired meanwhile).
+pub async fn use_link(
+    conn: impl sqlx::Executor<'_, Database = Any>,
+    token_hash: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let res = sqlx::query(
+        "UPDATE account_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \
+         AND superseded_at IS NULL AND expires_at >= $1",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .execute(conn)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+/// Supersedes every unused link of the account for `purpose`.
+pub async fn supersede_links(
+    conn: impl sqlx::Executor<'_, Database = Any>,
+    user_id: &str,
+    purpose: Purpose,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE account_links SET superseded_at = $1 \
+         WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL AND superseded_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .execute(conn)
     .await?;
     Ok(())
 }
 
-pub async fn count_password_resets(pool: &AnyPool) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) FROM password_resets")
+pub async fn set_verified(
+    conn: impl sqlx::Executor<'_, Database = Any>,
+    user_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET verified = 1 WHERE id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets a new password hash; a reset link proves the mailbox too, so the address counts as
+/// verified from then on.
+pub async fn set_password(
+    conn: impl sqlx::Executor<'_, Database = Any>,
+    user_id: &str,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $1, verified = 1 WHERE id = $2")
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Revokes every live session of the account; returns how many.
+pub async fn revoke_user_sessions(
+    conn: impl sqlx::Executor<'_, Database = Any>,
+    user_id: &str,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let res = sqlx::query(
+        "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(res.rows_affected())
+}
+
+/// Records that a link email goes to `email` now, unless one went less than `interval`
+/// seconds ago. `Ok(None)`: recorded; `Ok(Some(wait))`: refused, `wait` seconds to go.
+pub async fn pace_link_mail(
+    pool: &AnyPool,
+    email: &str,
+    purpose: Purpose,
+    now: i64,
+    interval: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let res = sqlx::query(
+        "INSERT INTO link_mail_pace (email, purpose, last_sent_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (email, purpose) DO UPDATE SET last_sent_at = excluded.last_sent_at \
+         WHERE link_mail_pace.last_sent_at + $4 <= excluded.last_sent_at",
+    )
+    .bind(email)
+    .bind(purpose.as_str())
+    .bind(now)
+    .bind(interval)
+    .execute(pool)
+    .await?;
+    if res.rows_affected() == 1 {
+        return Ok(None);
+    }
+    let last: i64 =
+        sqlx::query("SELECT last_sent_at FROM link_mail_pace WHERE email = $1 AND purpose = $2")
+            .bind(email)
+            .bind(purpose.as_str())
+            .fetch_one(pool)
+            .await?
+            .try_get(0)?;
+    Ok(Some((last + interval - now).max(1)))
+}
+
+/// How many links are stored for `purpose`.
+pub async fn count_links(pool: &AnyPool, purpose: Purpose) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) FROM account_links WHERE purpose = $1")
+        .bind(purpose.as_str())
         .fetch_one(pool)
         .await?
         .try_get(0)

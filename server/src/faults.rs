@@ -11,12 +11,15 @@ use utoipa::ToSchema;
 use crate::problem::{Code, FieldError, Problem};
 
 /// The endpoints a fault can be scoped to.
-pub const ENDPOINTS: [&str; 6] = [
+pub const ENDPOINTS: [&str; 9] = [
     "login",
     "signup",
     "session",
     "logout",
     "password-reset",
+    "password-reset-complete",
+    "verify-email",
+    "verify-email-resend",
     "status",
 ];
 

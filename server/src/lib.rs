@@ -11,6 +11,8 @@ pub mod db;
 pub mod faults;
 pub mod input;
 pub mod keyfile;
+pub mod links;
+pub mod mail;
 pub mod obs;
 pub mod ops;
 pub mod passwords;

@@ -19,6 +19,8 @@ pub const WIDGET_OUTCOMES: &str = "auth_widget_outcomes_total";
 pub const WIDGET_LATENCY: &str = "auth_widget_latency_seconds";
 /// Connections the public listener is serving: `auth_open_connections`.
 pub const OPEN_CONNECTIONS: &str = "auth_open_connections";
+/// Emails by kind and outcome (`sent`, `failed`, `kept` in the dev mailbox).
+pub const MAILS: &str = "auth_mails_total";
 
 const BUCKETS: [f64; 12] = [
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
@@ -96,6 +98,11 @@ impl Metrics {
             "Auth attempts answered by this server, by flow and outcome code.",
         );
         describe(
+            MAILS,
+            None,
+            "Emails by kind (verify, reset, password_changed) and outcome (sent, failed, kept).",
+        );
+        describe(
             WIDGET_OUTCOMES,
             None,
             "Auth outcomes reported by widgets via /auth/telemetry.",
@@ -152,6 +159,14 @@ impl Metrics {
             let key = Key::from_parts(WIDGET_LATENCY, vec![Label::new("flow", flow)]);
             self.recorder.register_histogram(&key, &meta()).record(s);
         }
+    }
+
+    /// Counts one email by kind and outcome.
+    pub fn mail(&self, kind: &'static str, outcome: &'static str) {
+        let labels = vec![Label::new("kind", kind), Label::new("outcome", outcome)];
+        self.recorder
+            .register_counter(&Key::from_parts(MAILS, labels), &meta())
+            .increment(1);
     }
 
     /// Follows the number of connections the public listener serves.

@@ -39,12 +39,15 @@ impl Code {
     pub const SessionExpired: Code = Code::Contract(ContractCode::SessionExpired);
     pub const ServiceUnavailable: Code = Code::Contract(ContractCode::ServiceUnavailable);
     pub const InternalError: Code = Code::Contract(ContractCode::InternalError);
+    pub const LinkExpired: Code = Code::Contract(ContractCode::LinkExpired);
+    pub const LinkUsed: Code = Code::Contract(ContractCode::LinkUsed);
+    pub const LinkInvalid: Code = Code::Contract(ContractCode::LinkInvalid);
 }
 
 /// The contract's codes, in the order of docs/contract.md.
-pub const CONTRACT_CODES: [Code; 12] = {
+pub const CONTRACT_CODES: [Code; ContractCode::ALL.len()] = {
     let all = ContractCode::ALL;
-    let mut out = [Code::InternalError; 12];
+    let mut out = [Code::InternalError; ContractCode::ALL.len()];
     let mut i = 0;
     while i < all.len() {
         out[i] = Code::Contract(all[i]);
@@ -111,6 +114,9 @@ impl Code {
             Code::SessionExpired => "Session expired",
             Code::ServiceUnavailable => "Service unavailable",
             Code::InternalError => "Internal error",
+            Code::LinkExpired => "Link expired",
+            Code::LinkUsed => "Link already used",
+            Code::LinkInvalid => "Link not recognised",
             Code::MalformedRequest => "Malformed request",
             Code::UnsupportedMediaType => "Unsupported media type",
             Code::PayloadTooLarge => "Request body too large",
@@ -135,6 +141,9 @@ impl Code {
             Code::SessionExpired => "The session is past its lifetime.",
             Code::ServiceUnavailable => "The service is in maintenance or overloaded.",
             Code::InternalError => "Something unexpected went wrong on the server.",
+            Code::LinkExpired => "The link is past its lifetime or was replaced by a newer one.",
+            Code::LinkUsed => "The link has already been used.",
+            Code::LinkInvalid => "The token was not issued by this service.",
             Code::MalformedRequest => "The request body is not the expected JSON document.",
             Code::UnsupportedMediaType => "Send the body as application/json.",
             Code::PayloadTooLarge => "The request body is larger than this endpoint accepts.",

@@ -34,6 +34,7 @@ pub struct AppState {
     /// Refusals since the last log summary.
     pub refusals: crate::obs::Refusals,
     pub openapi: String,
+    pub mailer: crate::mail::Mailer,
 }
 
 pub type Shared = Arc<AppState>;

@@ -195,6 +195,9 @@ async fn every_contract_code_can_be_injected_with_its_status() {
         ("session_expired", 401, false),
         ("service_unavailable", 503, true),
         ("internal_error", 500, false),
+        ("link_expired", 410, false),
+        ("link_used", 410, false),
+        ("link_invalid", 400, false),
     ];
     assert_eq!(codes.len(), auth_server::problem::CONTRACT_CODES.len());
     for (code, status, retry) in codes {

@@ -58,7 +58,7 @@ async fn count(s: &Server, table: &str) -> i64 {
 }
 
 #[tokio::test]
-async fn expired_sessions_revocations_and_reset_requests_are_purged() {
+async fn expired_sessions_revocations_and_old_links_are_purged() {
     let s = server(&[
         "--session-ttl-secs",
         "1",
@@ -78,29 +78,36 @@ async fn expired_sessions_revocations_and_reset_requests_are_purged() {
     .await;
     s.demo_token().await;
     let now = auth_server::tokens::now() as i64;
+    // Links: one a week and a day past its expiry (forgotten), one expired an hour ago (kept,
+    // so it still reads as expired rather than never issued).
+    let demo = auth_server::db::user_by_email(&s.running.state.db, DEMO_EMAIL)
+        .await
+        .unwrap()
+        .unwrap();
     sqlx::query(
-        "INSERT INTO password_resets (id, user_id, token_hash, created_at, expires_at) \
-         VALUES ('old', NULL, NULL, $1, $2), ('fresh', NULL, NULL, $3, $4)",
+        "INSERT INTO account_links (token_hash, user_id, purpose, created_at, expires_at) \
+         VALUES ('old', $1, 'reset', $2, $3), ('recent', $1, 'reset', $4, $5)",
     )
-    .bind(now - 7200)
+    .bind(&demo.id)
+    .bind(now - 8 * 86400 - 1800)
+    .bind(now - 8 * 86400)
+    .bind(now - 5400)
     .bind(now - 3600)
-    .bind(now)
-    .bind(now + 1800)
     .execute(&s.running.state.db)
     .await
     .unwrap();
     assert_eq!(count(&s, "sessions").await, 2, "one revoked, one live");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while count(&s, "sessions").await > 0 || count(&s, "password_resets").await > 1 {
+    while count(&s, "sessions").await > 0 || count(&s, "account_links").await > 1 {
         assert!(
             Instant::now() < deadline,
-            "still {} sessions and {} reset rows after 10 s",
+            "still {} sessions and {} links after 10 s",
             count(&s, "sessions").await,
-            count(&s, "password_resets").await
+            count(&s, "account_links").await
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(count(&s, "password_resets").await, 1, "the fresh one stays");
+    assert_eq!(count(&s, "account_links").await, 1, "the recent one stays");
 }
 
 #[tokio::test]

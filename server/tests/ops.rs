@@ -419,6 +419,9 @@ async fn openapi_31_document_matches_the_real_routes() {
         ("get", "/auth/session"),
         ("post", "/auth/logout"),
         ("post", "/auth/password-reset"),
+        ("post", "/auth/password-reset/complete"),
+        ("post", "/auth/verify-email"),
+        ("post", "/auth/verify-email/resend"),
         ("get", "/auth/status"),
         ("post", "/auth/telemetry"),
     ]

@@ -244,3 +244,65 @@ impl Server {
         a.cookie_token().expect("session cookie")
     }
 }
+
+impl Server {
+    /// The dev mailbox (`/dev/mailbox.json` on the admin listener), newest first.
+    pub async fn mailbox(&self) -> Vec<Value> {
+        let a = self.admin_get("/dev/mailbox.json").await;
+        assert_eq!(a.status, 200, "{}", a.text);
+        a.json().as_array().cloned().expect("a list")
+    }
+
+    /// Waits (up to 10 s) until the dev mailbox holds `n` messages of `kind` to `to`; returns
+    /// them, newest first. Mail is sent after the answer, so it can lag a moment behind it.
+    pub async fn wait_for_mail(&self, kind: &str, to: &str, n: usize) -> Vec<Value> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let found: Vec<Value> = self
+                .mailbox()
+                .await
+                .into_iter()
+                .filter(|m| m["kind"] == kind && m["to"] == to)
+                .collect();
+            if found.len() >= n {
+                return found;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{n} {kind} mail(s) to {to} expected; the mailbox has {found:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The token of the newest link mail of `kind` (`verify` or `reset`) to `to`.
+    pub async fn link_token(&self, kind: &str, to: &str, n: usize) -> String {
+        let mail = &self.wait_for_mail(kind, to, n).await[0];
+        let link = mail["link"].as_str().expect("a link");
+        let key = if kind == "verify" {
+            "#auth-verify="
+        } else {
+            "#auth-reset="
+        };
+        let (_, token) = link.split_once(key).unwrap_or_else(|| panic!("{link}"));
+        token.to_string()
+    }
+
+    /// Runs a SQL query that returns one integer.
+    pub async fn count_sql(&self, sql: &'static str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(sql)
+            .fetch_one(&self.running.state.db)
+            .await
+            .expect("query")
+            .try_get(0)
+            .expect("an integer")
+    }
+}
+
+impl Server {
+    /// True when `/dev/mailbox.json` answers 404 (the dev mailbox is off).
+    pub async fn mailbox_is_off(&self) -> bool {
+        self.admin_get("/dev/mailbox.json").await.status == 404
+    }
+}
