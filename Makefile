@@ -35,6 +35,16 @@ build-demo: setup
 embed: setup
 	bash scripts/embed.sh
 
+## The npm package into dist/package/: the embed files, custom-elements.json, auth-widget.d.ts.
+.PHONY: package test-package
+package: setup
+	bash scripts/package.sh
+
+## Checks the npm package: its file list (npm pack), manifest, types (tsc), a Node import with
+## no DOM, and that the React example bundles (its browser journey is in test-e2e). At most 10 min.
+test-package: setup
+	timeout 600 bash scripts/test-package.sh
+
 ## Release build of the reference auth server (target/release/auth-server).
 server:
 	cargo build --release -p auth-server
@@ -58,7 +68,7 @@ example-host: build-demo server
 
 ## Every check: format, lints (host and wasm32), native and server tests (SQLite and PostgreSQL),
 ## alert rules, browser tests.
-test: setup lint test-native test-postgres test-hardening test-alerts test-browser test-e2e size-budget
+test: setup lint test-native test-postgres test-hardening test-alerts test-browser test-e2e size-budget test-package
 
 ## Formatting and clippy with -D warnings, for the host and for wasm32.
 lint:
