@@ -108,6 +108,9 @@ Events on the element: auth-success, auth-failure, auth-outcome, auth-action.
 Serve `.wasm` as `application/wasm`. Works under `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`.
 English is built in; `locales/<tag>.json` is fetched only for a widget in that locale (from
 another origin than the page's, serve this folder with CORS and allow it in `connect-src`).
+`markup/<mode>.<tag>.html` is the first screen pre-rendered: put it inside `<auth-widget>` and the
+form shows before any script runs; the element adopts it (or redraws it, keeping what was typed,
+when it is from another version or for another mode, locale or theme).
 MD
 echo "embed: built $OUT"
 ls -l "$OUT"
