@@ -8,7 +8,7 @@ DATA_DIR ?= data
 
 .PHONY: setup help build-demo embed server demo gallery example-host test lint test-native \
 	test-hardening test-alerts test-postgres test-cluster bench-cluster test-browser test-e2e test-backends bench-server deps copy-export bench \
-	size-budget
+	size-budget package test-package
 
 # The reference server as the demo, gallery and host example run it.
 # --demo-admin-on-public: the demo page's fault and status pickers call the operator API on the
@@ -36,6 +36,15 @@ build-demo: setup
 embed: setup
 	bash scripts/embed.sh
 
+## The npm package into dist/package/: the embed files, custom-elements.json, auth-widget.d.ts.
+package: setup
+	bash scripts/package.sh
+
+## Checks the npm package: its file list (npm pack), manifest, types (tsc), a Node import with
+## no DOM, and that the React example bundles (its browser journey is in test-e2e). At most 10 min.
+test-package: setup
+	timeout 600 bash scripts/test-package.sh
+
 ## Release build of the reference auth server (target/release/auth-server).
 server:
 	cargo build --release -p auth-server
@@ -59,8 +68,9 @@ example-host: build-demo server
 	  trap 'kill $$!' EXIT; $(SERVE) --allow-origin http://127.0.0.1:8081
 
 ## Every check: format, lints (host and wasm32), native and server tests (SQLite and PostgreSQL),
-## several instances behind haproxy, alert rules, browser tests.
-test: setup lint test-native test-postgres test-cluster test-hardening test-alerts test-browser test-e2e size-budget
+## several instances behind haproxy, alert rules, browser tests, the npm package.
+test: setup lint test-native test-postgres test-cluster test-hardening test-alerts test-browser test-e2e size-budget \
+	test-package
 
 ## Formatting and clippy with -D warnings, for the host and for wasm32.
 lint:

@@ -136,7 +136,7 @@ function defineClass(name, state, attributes) {
     get ready() { return readyOf(this).promise; }
     connectedCallback() {
       if (state.hooks) goLive(this, state);
-      else { state.shells.add(this); draw(this, state, take(this)); copyReady(this, state); }
+      else { state.shells.add(this); draw(this, state); copyReady(this, state); }
     }
     disconnectedCallback() {
       state.shells.delete(this);
@@ -228,6 +228,11 @@ function h(tag, attrs = {}, ...children) {
 
 let nextId = 0;
 
+// Draws the first screen in `el`, putting back `carry` (what was typed in the one it replaces).
+// Called with no carry when `el` connects: markup already inside it (pre-rendered by `make embed`,
+// see docs/embedding.md) is adopted as it is (what was typed, the focus, an early submit stay)
+// when it is this spec's first screen for the mode, locale and theme asked for; other markup (a
+// stale copy, another mode) is redrawn with what was typed in it.
 function draw(el, state, carry) {
   const { spec } = state;
   const locale = pickLocale(el, spec.copy);
@@ -236,72 +241,78 @@ function draw(el, state, carry) {
   const mode = carry?.mode ?? (spec.modes[asked] ? asked : spec.default_mode);
   const m = spec.modes[mode];
   const theme = el.getAttribute("theme");
-  const id = `aw-shell${nextId++}`;
-  const live = h("div", { role: "status", class: "aw-live" });
-  const email = h("input", {
-    class: "aw-field__input", id: `${id}-email`, name: "email", type: "email", inputmode: "email",
-    autocomplete: m.email_autocomplete, spellcheck: "false", autocapitalize: "off",
-  });
-  const fields = [h("div", { class: "aw-field" },
-    h("label", { class: "aw-field__label", for: `${id}-email` }, t(spec.keys.email_label)), email)];
-  if (m.password_autocomplete) {
-    const password = h("input", {
-      class: "aw-field__input aw-password__input", id: `${id}-password`, name: "password",
-      type: carry?.shown ? "text" : "password", autocomplete: m.password_autocomplete,
-      spellcheck: "false", autocapitalize: "off",
-      "aria-describedby": m.password_hint ? `${id}-password-hint` : null,
-    });
-    const label = (shown) => t(shown ? spec.keys.hide_password : spec.keys.show_password);
-    const toggle = h("button", {
-      class: "aw-button aw-button--ghost aw-password__toggle", type: "button",
-      "aria-controls": `${id}-password`, "data-action": "toggle_password",
-    }, label(carry?.shown));
-    toggle.addEventListener("click", () => {
-      const shown = password.type === "password";
-      password.type = shown ? "text" : "password";
-      toggle.textContent = label(shown);
-    });
-    const hint = m.password_hint
-      ? [h("p", { class: "aw-field__hint", id: `${id}-password-hint` }, t(spec.keys.password_hint, spec.min_password))]
-      : [];
-    fields.push(h("div", { class: "aw-field" },
-      h("label", { class: "aw-field__label", for: `${id}-password` }, t(spec.keys.password_label)),
-      ...hint, h("div", { class: "aw-password" }, password, toggle)));
+  const attrs = {
+    class: "aw-widget", "data-aw-shell": spec.stamp, "data-mode": mode,
+    "data-theme": spec.themes.includes(theme) ? theme : null, dir: spec.copy[locale].dir, lang: locale,
+  };
+  let root = carry === undefined && el.querySelector(":scope > [data-aw-shell]");
+  if (!root || Object.entries(attrs).some(([k, v]) => root.getAttribute(k) !== v)) {
+    carry ??= take(el);
+    const id = `aw-shell${nextId++}`;
+    const fields = [h("div", { class: "aw-field" },
+      h("label", { class: "aw-field__label", for: `${id}-email` }, t(spec.keys.email_label)),
+      h("input", {
+        class: "aw-field__input", id: `${id}-email`, name: "email", type: "email", inputmode: "email",
+        autocomplete: m.email_autocomplete, spellcheck: "false", autocapitalize: "off",
+      }))];
+    if (m.password_autocomplete) {
+      const hint = m.password_hint
+        ? [h("p", { class: "aw-field__hint", id: `${id}-password-hint` }, t(spec.keys.password_hint, spec.min_password))]
+        : [];
+      fields.push(h("div", { class: "aw-field" },
+        h("label", { class: "aw-field__label", for: `${id}-password` }, t(spec.keys.password_label)),
+        ...hint, h("div", { class: "aw-password" },
+          h("input", {
+            class: "aw-field__input aw-password__input", id: `${id}-password`, name: "password",
+            type: carry?.shown ? "text" : "password", autocomplete: m.password_autocomplete,
+            spellcheck: "false", autocapitalize: "off",
+            "aria-describedby": m.password_hint ? `${id}-password-hint` : null,
+          }),
+          h("button", {
+            class: "aw-button aw-button--ghost aw-password__toggle", type: "button",
+            "aria-controls": `${id}-password`, "data-action": "toggle_password",
+          }, t(carry?.shown ? spec.keys.hide_password : spec.keys.show_password)))));
+    }
+    root = h("div", attrs, h("h2", { class: "aw-widget__title" }, t(m.title)),
+      h("div", { role: "status", class: "aw-live" }),
+      h("form", { class: "aw-form", method: "post", novalidate: "" }, ...fields,
+        h("button", { class: "aw-button aw-button--primary", type: "submit", "aria-busy": "false" }, t(m.submit))),
+      h("div", { class: "aw-widget__links" },
+        ...m.links.map(({ action, label }) => h("button", { class: "aw-link", type: "button", "data-action": action }, t(label)))));
+    el.append(root);
   }
-  const submit = h("button", { class: "aw-button aw-button--primary", type: "submit", "aria-busy": "false" },
-    t(m.submit));
-  const form = h("form", { class: "aw-form", method: "post", novalidate: "" }, ...fields, submit);
-  form.addEventListener("submit", (ev) => {
+  el.setAttribute("data-state", "loading");
+  markOnce("auth-widget:first-screen");
+  if (carry) restore(root, carry);
+  if (state.failed) unavailable(el, state);
+  else if (state.offline) offline(el, state);
+  // Wired once: an element moved in the page connects again with the same first screen.
+  if (root.awWired) return;
+  root.awWired = 1;
+  const q = (css) => root.querySelector(css);
+  const password = q("[name=password]");
+  q("[data-action=toggle_password]")?.addEventListener("click", (ev) => {
+    const shown = password.type === "password";
+    password.type = shown ? "text" : "password";
+    ev.currentTarget.textContent = t(shown ? spec.keys.hide_password : spec.keys.show_password);
+  });
+  q("form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     // Nothing can be sent: point at the banner that says why, instead of doing nothing.
-    if (state.failed || state.offline) { root.querySelector("[data-failure]")?.focus(); return; }
+    if (state.failed || state.offline) { q("[data-failure]")?.focus(); return; }
     root.setAttribute("data-aw-submitted", "");
-    submit.setAttribute("aria-busy", "true");
-    live.replaceChildren(h("p", { class: "aw-pending" }, t(m.pending)));
+    q("[type=submit]").setAttribute("aria-busy", "true");
+    q(".aw-live").replaceChildren(h("p", { class: "aw-pending" }, t(m.pending)));
   });
-  const links = m.links.map(({ action, label, to }) => {
-    const b = h("button", { class: "aw-link", type: "button", "data-action": action }, t(label));
-    b.addEventListener("click", () => {
+  for (const { action, to } of m.links) {
+    q(`[data-action=${action}]`).addEventListener("click", () => {
       const next = take(el);
       next.mode = to;
       next.password = "";
       next.focus = "email";
       draw(el, state, next);
     });
-    return b;
-  });
-  const root = h("div", {
-    class: "aw-widget", "data-aw-shell": "", "data-mode": mode,
-    "data-theme": spec.themes.includes(theme) ? theme : null,
-    dir: spec.copy[locale].dir, lang: locale,
-  }, h("h2", { class: "aw-widget__title" }, t(m.title)), live, form,
-  h("div", { class: "aw-widget__links" }, ...links));
-  el.append(root);
-  el.setAttribute("data-state", "loading");
-  markOnce("auth-widget:first-screen");
-  if (carry) restore(root, carry);
-  if (state.failed) unavailable(el, state);
-  else if (state.offline) offline(el, state);
+  }
 }
 
 // The WebAssembly cannot load: a banner with a reload button, `auth-failure`, `ready` rejects.

@@ -5,7 +5,8 @@
 #   - median time from navigation start to the first animation frame with a visible, enabled
 #     password field (in-page rAF check, bench/probe.js), rotating the pages; a third page is the
 #     same plain form with its style and script as files (derived from bench/baseline.html), loaded
-#     the way the widget's embed tags load it: the floor for anything embedded that way;
+#     the way the widget's embed tags load it: the floor for anything embedded that way; a fourth
+#     is the widget page with its first screen pre-rendered inside <auth-widget> (widget-markup.html);
 #   - median time from the login response arriving (resource timing responseEnd) to the
 #     [data-failure] banner being in the DOM, and to the next animation frame, after a wrong password.
 # Env: BENCH_RUNS (runs per page, default 9, at least 7), BENCH_NO_BUILD=1 (reuse dist/embed).
@@ -49,6 +50,14 @@ sed -e 's#<style>.*</style>#<script type="module" src="/baseline.js"></script>\n
   -e '/^<script>$/,/^<\/script>$/d' bench/baseline.html >"$SITE/baseline-files.html"
 grep -q 'src="/baseline.js"' "$SITE/baseline-files.html" && [ -s "$SITE/baseline.js" ] && [ -s "$SITE/baseline.css" ] || {
   echo "bench: could not derive baseline-files.html from bench/baseline.html" >&2; exit 1; }
+# The widget page with its first screen pre-rendered inside <auth-widget> (dist/embed/markup/,
+# which the element adopts): widget-markup.html.
+MARKUP=$SITE/embed/markup/login.en.html
+[ -s "$MARKUP" ] || { echo "bench: $MARKUP is missing (scripts/embed.sh writes it)" >&2; exit 1; }
+node -e 'const fs = require("fs"); const [page, markup, out] = process.argv.slice(1);
+  fs.writeFileSync(out, fs.readFileSync(page, "utf8").split("></auth-widget>").join(">" + fs.readFileSync(markup, "utf8").trim() + "</auth-widget>"));' \
+  bench/widget.html "$MARKUP" "$SITE/widget-markup.html"
+grep -q 'data-aw-shell=' "$SITE/widget-markup.html" || { echo "bench: could not derive widget-markup.html" >&2; exit 1; }
 [ -f "$SITE/embed/auth-widget-core_bg.wasm" ] || { echo "bench: dist/embed is incomplete (another build running?)" >&2; exit 1; }
 
 echo

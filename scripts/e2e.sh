@@ -42,6 +42,14 @@ if [ ! -f dist/embed/auth-widget.js ] || [ -n "$(find src js style locales examp
   bash scripts/embed.sh >/dev/null
 fi
 
+# The React example journey loads dist/react/ (the npm package bundled into a React app).
+if [ ! -f dist/react/app.js ] || [ -n "$(find examples/react scripts/react-example.sh scripts/package.sh \
+    dist/embed/auth-widget.js -newer dist/react/app.js -print -quit)" ]; then
+  echo "==> e2e: dist/react/ is missing or older than its sources: scripts/package.sh, scripts/react-example.sh"
+  bash scripts/package.sh >/dev/null
+  bash scripts/react-example.sh >/dev/null
+fi
+
 echo "==> e2e: building auth-server and the journeys (one workspace build: scripts/cargo-tests.sh)"
 bash scripts/cargo-tests.sh
 

@@ -7,6 +7,8 @@
 #   locales/<tag>.json: the whole copy of each locale but English. The WebAssembly compiles
 #     English only (the `embed` feature, build.rs); the element loads a locale's file, while
 #     its first screen shows, before a widget in that locale goes live.
+#   markup/<mode>.<tag>.html: the first screen of each mode in each locale, pre-rendered from the
+#     same definitions, for a page to put inside <auth-widget> (the element adopts it).
 #   auth-widget-core.js (wasm-bindgen's glue), auth-widget.css, README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +46,14 @@ for tag in $(cd locales && ls ./*.toml | sed 's#^\./##; s#\.toml$##'); do
   cargo run --quiet --example embed_copy -- "$tag" >"$OUT/locales/$tag.json"
   FILES="$FILES\"$tag\":new URL(\"locales/$tag.json\",import.meta.url).href,"
 done
+# The first screen of each mode in each locale as HTML, for pages that put it inside
+# <auth-widget> before any script runs (docs/embedding.md, "Pre-rendered first screen").
+mkdir -p "$OUT/markup"
+for mode in $(node -e 'console.log(Object.keys(JSON.parse(process.argv[1]).modes).join(" "))' "$SPEC"); do
+  for tag in $(cd locales && ls ./*.toml | sed 's#^\./##; s#\.toml$##'); do
+    cargo run --quiet --example embed_copy -- --markup "$mode" "$tag" >"$OUT/markup/$mode.$tag.html"
+  done
+done
 VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 {
   echo "// auth-widget $VERSION: defines <auth-widget>. Its first screen is drawn at once; the WebAssembly"
@@ -51,15 +61,19 @@ VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
   cat js/element.js
   cat <<JS
 
+// Nothing to define without a DOM (a server rendering the page imports this module too).
+if (globalThis.customElements) {
 const wasmUrl = new URL("auth-widget-core_bg.wasm", import.meta.url);
 const wasm = fetch(wasmUrl);
 wasm.catch(() => {}); // a failed fetch is reported once, by the load below
 // The glue module, once imported. A module that failed to import stays failed for its URL,
 // so an attempt after the browser came back online imports it under a fresh query.
 let core = null;
-const importCore = (attempt) => core || import(attempt
-  ? new URL("auth-widget-core.js?attempt=" + attempt, import.meta.url).href
-  : "./auth-widget-core.js").then((m) => (core = m));
+// The first import names the file literally, so that a bundler that takes this module in
+// takes the glue in too (one element class, one module instance).
+const importCore = (attempt) => core || (attempt
+  ? import(new URL("auth-widget-core.js?attempt=" + attempt, import.meta.url).href)
+  : import("./auth-widget-core.js")).then((m) => (core = m));
 // Start the WebAssembly once the first screen has been painted, so its start-up work never
 // holds that first frame back. A hidden tab paints nothing: start at once there.
 const painted = new Promise((done) => {
@@ -71,6 +85,7 @@ const painted = new Promise((done) => {
 define_shell("auth-widget", $SPEC, (attempt) => painted
   .then(() => importCore(attempt))
   .then((m) => m.default({ module_or_path: attempt ? fetch(wasmUrl) : wasm })), {$FILES});
+}
 JS
 } >"$OUT/auth-widget.js"
 # Minified like the WebAssembly: both scripts are ES modules whose exports stay as they are.
@@ -96,6 +111,9 @@ Events on the element: auth-success, auth-failure, auth-outcome, auth-action.
 Serve `.wasm` as `application/wasm`. Works under `script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`.
 English is built in; `locales/<tag>.json` is fetched only for a widget in that locale (from
 another origin than the page's, serve this folder with CORS and allow it in `connect-src`).
+`markup/<mode>.<tag>.html` is the first screen pre-rendered: put it inside `<auth-widget>` and the
+form shows before any script runs; the element adopts it (or redraws it, keeping what was typed,
+when it is from another version or for another mode, locale or theme).
 MD
 echo "embed: built $OUT"
 ls -l "$OUT"

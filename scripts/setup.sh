@@ -48,7 +48,7 @@ cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
 step "geckodriver $GECKODRIVER_VERSION (from crates.io)"
 cargo_tool geckodriver "$GECKODRIVER_VERSION" geckodriver --locked
 
-step "npm packages (wasm-opt from binaryen, terser, axe-core) pinned in package-lock.json"
+step "npm packages (wasm-opt from binaryen, terser, axe-core, typescript, esbuild, react) pinned in package-lock.json"
 if [ ! -x node_modules/.bin/wasm-opt ] || ! cmp -s package-lock.json node_modules/.package-lock.json.stamp 2>/dev/null; then
   npm ci --no-audit --no-fund
   cp package-lock.json node_modules/.package-lock.json.stamp

@@ -192,6 +192,60 @@ pub const LOAD_FLOW: &str = "load";
 /// The fields of an `auth-failure` event's `detail`, in order.
 pub const FAILURE_DETAIL: [&str; 4] = ["flow", "kind", "status", "reference"];
 
+/// A DOM event the `<auth-widget>` element dispatches on itself (bubbling, composed): its name,
+/// what it means and its `detail`'s fields with their TypeScript types (type names are those
+/// `make package` declares). The package's manifest and type declarations are written from it.
+#[derive(Clone, Copy, Debug)]
+pub struct Event {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// `(field, TypeScript type)` in order; empty for an event without a detail.
+    pub detail: &'static [(&'static str, &'static str)],
+}
+
+/// Every event the element dispatches.
+pub const EVENTS: [Event; 5] = [
+    Event {
+        name: "auth-success",
+        description: "A verified sign-in or sign-up (the session was checked first). The only event that carries the email; none carries the password.",
+        detail: &[
+            ("flow", "AuthFlow"),
+            ("user", "{ id: string; email: string }"),
+            ("access_token", "string | null"),
+        ],
+    },
+    Event {
+        name: "auth-failure",
+        description: "A failure shown to the person, or the widget itself could not load (flow `load`).",
+        detail: &[
+            ("flow", "AuthFlow | \"load\""),
+            ("kind", "AuthFailureKind"),
+            ("status", "number | null"),
+            ("reference", "string | null"),
+        ],
+    },
+    Event {
+        name: "auth-outcome",
+        description: "Every call to the auth API, with its outcome and latency (for telemetry).",
+        detail: &[
+            ("flow", "AuthFlow"),
+            ("outcome", "\"success\" | AuthFailureKind"),
+            ("status", "number | null"),
+            ("latency_ms", "number"),
+        ],
+    },
+    Event {
+        name: "auth-action",
+        description: "A next step for the host page to handle, such as sending the verification email again.",
+        detail: &[("action", "AuthAction"), ("email", "string")],
+    },
+    Event {
+        name: "auth-ready",
+        description: "The live widget has taken over (once per element); `ready` resolves at the same time.",
+        detail: &[],
+    },
+];
+
 /// The keys the first screen shows before the WebAssembly is ready: every mode's words, the
 /// load-failure banner and the offline-while-loading banner.
 pub fn shell_keys() -> Vec<Key> {

@@ -13,6 +13,7 @@ pub mod fixtures;
 pub mod form;
 pub mod guidance;
 mod json;
+pub mod package;
 mod problem;
 pub mod profile;
 pub mod shell;

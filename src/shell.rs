@@ -90,7 +90,7 @@ pub fn spec_json() -> String {
             object([("dir", string(dir)), ("texts", Value::Object(texts))]),
         );
     }
-    let spec = object([
+    let members = [
         ("attributes", strings(form::ATTRIBUTES)),
         ("modes", object(modes)),
         ("default_mode", string(Mode::default().as_str())),
@@ -114,8 +114,204 @@ pub fn spec_json() -> String {
         ("offline_kind", string(FailureKind::Offline.as_str())),
         ("keys", object(keys)),
         ("copy", Value::Object(locales)),
-    ]);
-    json::to_string(&spec)
+    ];
+    let Value::Object(mut spec) = object(members) else {
+        unreachable!("object() makes an object")
+    };
+    // `data-aw-shell` of every first screen drawn from this spec: a hash of the spec itself, so
+    // markup pre-rendered from another spec (another version, other copy) is never adopted.
+    let stamp = format!(
+        "{}-{:08x}",
+        crate::VERSION,
+        fnv1a(json::to_string(&Value::Object(spec.clone())).as_bytes())
+    );
+    spec.insert("stamp".to_string(), string(&stamp));
+    json::to_string(&Value::Object(spec))
+}
+
+/// FNV-1a (32 bits): a short, stable fingerprint, not a security measure.
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |h: u32, b| {
+        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The `stamp` of [`spec_json`].
+pub fn stamp() -> String {
+    let spec: Value = json::from_str(&spec_json()).expect("the spec is JSON");
+    match spec {
+        Value::Object(o) => match o.get("stamp") {
+            Some(Value::String(s)) => s.clone(),
+            _ => unreachable!("spec_json writes a stamp"),
+        },
+        _ => unreachable!("the spec is an object"),
+    }
+}
+
+/// The `id` prefix of pre-rendered markup (the element's own first screens use `aw-shell<n>`).
+pub const MARKUP_ID: &str = "aw-markup";
+
+fn escape(s: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One element as HTML: `attrs` in order (`None` leaves one out), then `inner` (already HTML).
+fn tag(name: &str, attrs: &[(&str, Option<&str>)], inner: &str) -> String {
+    let mut out = format!("<{name}");
+    for (k, v) in attrs {
+        if let Some(v) = v {
+            out.push_str(&format!(" {k}=\"{}\"", escape(v, true)));
+        }
+    }
+    out.push('>');
+    if name != "input" {
+        out.push_str(inner);
+        out.push_str(&format!("</{name}>"));
+    }
+    out
+}
+
+/// The first screen of `mode` in `locale` as HTML, the same elements, attributes and text
+/// `js/element.js` (`draw`) builds from [`spec_json`], for a page to put inside
+/// `<auth-widget>` before any script runs (the element adopts it). `plural` picks the CLDR
+/// category of a number in `locale` (the browser's `Intl.PluralRules` in the shell).
+pub fn markup_html(mode: Mode, locale: Locale, plural: &dyn Fn(u64) -> &'static str) -> String {
+    let t = |key: Key, n: Option<u64>| escape(&copy::text(locale, key, n, &[], plural), false);
+    let id = |what: &str| format!("{MARKUP_ID}-{what}");
+    let (email_id, password_id, hint_id) = (id("email"), id("password"), id("password-hint"));
+    let email = tag(
+        "input",
+        &[
+            ("class", Some("aw-field__input")),
+            ("id", Some(&email_id)),
+            ("name", Some("email")),
+            ("type", Some("email")),
+            ("inputmode", Some("email")),
+            ("autocomplete", Some(mode.email_autocomplete())),
+            ("spellcheck", Some("false")),
+            ("autocapitalize", Some("off")),
+        ],
+        "",
+    );
+    let label = |for_id: &str, key: Key| {
+        tag(
+            "label",
+            &[("class", Some("aw-field__label")), ("for", Some(for_id))],
+            &t(key, None),
+        )
+    };
+    let field = |inner: String| tag("div", &[("class", Some("aw-field"))], &inner);
+    let mut fields = field(label(&email_id, Key::FormEmailLabel) + &email);
+    if let Some(autocomplete) = mode.password_autocomplete() {
+        let hint = if mode.password_hint() {
+            tag(
+                "p",
+                &[("class", Some("aw-field__hint")), ("id", Some(&hint_id))],
+                &t(
+                    Key::FormPasswordHintSignup,
+                    Some(u64::from(form::DEFAULT_MIN_PASSWORD)),
+                ),
+            )
+        } else {
+            String::new()
+        };
+        let input = tag(
+            "input",
+            &[
+                ("class", Some("aw-field__input aw-password__input")),
+                ("id", Some(&password_id)),
+                ("name", Some("password")),
+                ("type", Some("password")),
+                ("autocomplete", Some(autocomplete)),
+                ("spellcheck", Some("false")),
+                ("autocapitalize", Some("off")),
+                (
+                    "aria-describedby",
+                    mode.password_hint().then_some(hint_id.as_str()),
+                ),
+            ],
+            "",
+        );
+        let toggle = tag(
+            "button",
+            &[
+                (
+                    "class",
+                    Some("aw-button aw-button--ghost aw-password__toggle"),
+                ),
+                ("type", Some("button")),
+                ("aria-controls", Some(&password_id)),
+                ("data-action", Some("toggle_password")),
+            ],
+            &t(Key::FormShowPassword, None),
+        );
+        let password = tag("div", &[("class", Some("aw-password"))], &(input + &toggle));
+        fields += &field(label(&password_id, Key::FormPasswordLabel) + &hint + &password);
+    }
+    let submit = tag(
+        "button",
+        &[
+            ("class", Some("aw-button aw-button--primary")),
+            ("type", Some("submit")),
+            ("aria-busy", Some("false")),
+        ],
+        &t(mode.submit(), None),
+    );
+    let form = tag(
+        "form",
+        &[
+            ("class", Some("aw-form")),
+            ("method", Some("post")),
+            ("novalidate", Some("")),
+        ],
+        &(fields + &submit),
+    );
+    let links: String = mode
+        .links()
+        .iter()
+        .map(|l| {
+            tag(
+                "button",
+                &[
+                    ("class", Some("aw-link")),
+                    ("type", Some("button")),
+                    ("data-action", Some(l.action)),
+                ],
+                &t(l.label, None),
+            )
+        })
+        .collect();
+    let inner = tag(
+        "h2",
+        &[("class", Some("aw-widget__title"))],
+        &t(mode.title(), None),
+    ) + &tag(
+        "div",
+        &[("role", Some("status")), ("class", Some("aw-live"))],
+        "",
+    ) + &form
+        + &tag("div", &[("class", Some("aw-widget__links"))], &links);
+    tag(
+        "div",
+        &[
+            ("class", Some("aw-widget")),
+            ("data-aw-shell", Some(&stamp())),
+            ("data-mode", Some(mode.as_str())),
+            ("dir", Some(if locale.is_rtl() { "rtl" } else { "ltr" })),
+            ("lang", Some(locale.tag())),
+        ],
+        &inner,
+    )
 }
 
 fn text_value(text: &Text) -> Value {

@@ -16,6 +16,8 @@ mod gallery;
 mod host;
 #[path = "journeys/keyboard.rs"]
 mod keyboard;
+#[path = "journeys/package.rs"]
+mod package;
 #[path = "journeys/security.rs"]
 mod security;
 #[path = "journeys/status.rs"]
@@ -56,6 +58,11 @@ static JOURNEYS: &[Journey] = &[
     journey!(
         host::offline_before_the_webassembly_arrives_then_back_online_goes_live_with_the_email_kept
     ),
+    journey!(package::pre_rendered_markup_is_the_first_screen_the_element_draws),
+    journey!(
+        package::pre_rendered_markup_is_adopted_and_stale_markup_is_redrawn_keeping_what_was_typed
+    ),
+    journey!(package::a_react_app_renders_the_element_and_hears_its_events),
 ];
 
 /// Every `pub async fn` in `journeys/*.rs` that `JOURNEYS` does not list (`module::function`):
