@@ -103,6 +103,10 @@ fn main() {
         println!("e2e journeys skipped: run `bash scripts/e2e.sh` (or set AUTH_WIDGET_E2E=1)");
         return;
     }
+    // The WebDriver client speaks TLS through rustls, which picks its crypto provider by
+    // feature. `make test` builds the whole workspace at once, where the server's mail client
+    // turns on `ring` beside fantoccini's `aws-lc-rs`; with two, rustls will not guess.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     // The runner prints each failure with its journey; keep the panic's place only.
     std::panic::set_hook(Box::new(|info| {
         if let Some(l) = info.location() {
