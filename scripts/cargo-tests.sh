@@ -33,9 +33,8 @@ for line in sys.stdin:
         continue
     if not m["profile"]["test"]:
         continue
+    # path+file:///work/main/server#auth-server@0.1.0 (the spec format of cargo 1.77 and later)
     pkg = m["package_id"].split("#")[-1].split("@")[0]
-    if "/" in pkg:  # old-style ids: path+file:///dir#version names the folder, not the package
-        pkg = os.path.basename(os.path.dirname(m["manifest_path"]))
     print(pkg, os.path.dirname(m["manifest_path"]), m["target"]["kind"][0],
           m["target"]["name"], m["executable"], sep="\t")
 ' >"$list"

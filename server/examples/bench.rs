@@ -17,6 +17,9 @@ use std::time::{Duration, Instant};
 use auth_server::{Cli, DEMO_EMAIL, DEMO_PASSWORD};
 use clap::Parser;
 
+mod support;
+use support::{client, percentile};
+
 /// Resident set size of this process in MB (VmRSS in /proc/self/status; 0 elsewhere).
 fn rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -57,19 +60,6 @@ impl Drop for RssPeak {
     fn drop(&mut self) {
         self.1.abort();
     }
-}
-
-/// One of 1,000 client addresses.
-fn client(n: usize) -> String {
-    format!("198.51.{}.{}", 100 + n % 1000 / 250, n % 250 + 1)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
 }
 
 #[tokio::main]

@@ -24,19 +24,11 @@ use std::time::{Duration, Instant};
 use instances::{Haproxy, Instance, TempDir, write_key_file};
 use serde_json::json;
 
+mod support;
+use support::{client, percentile};
+
 const EMAIL: &str = auth_server::DEMO_EMAIL;
 const PASSWORD: &str = auth_server::DEMO_PASSWORD;
-
-fn client(n: usize) -> String {
-    format!("198.51.{}.{}", 100 + n % 1000 / 250, n % 250 + 1)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)
