@@ -89,13 +89,13 @@ pub struct Called {
     pub latency_ms: u32,
 }
 
-/// `{"email":…,"password":…}` serialised by the browser's `JSON.stringify`, so every
-/// character of the password reaches the body as typed (fields-4).
-pub fn credentials_body(email: &str, password: Option<&str>) -> String {
+/// A JSON object of string members (`{"email":…,"password":…}`, `{"token":…}`) serialised by
+/// the browser's `JSON.stringify`, so every character of a password reaches the body as typed
+/// (fields-4).
+pub fn json_body(members: &[(&str, &str)]) -> String {
     let obj = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&obj, &"email".into(), &email.into());
-    if let Some(p) = password {
-        let _ = js_sys::Reflect::set(&obj, &"password".into(), &p.into());
+    for (name, value) in members {
+        let _ = js_sys::Reflect::set(&obj, &(*name).into(), &(*value).into());
     }
     js_sys::JSON::stringify(&obj)
         .ok()

@@ -303,6 +303,74 @@ pub const FIXTURES: &[Fixture] = &[
         ),
     ),
     row(
+        "reset link expired or replaced by a newer one",
+        Flow::PasswordResetComplete,
+        http(410, problem!("link_expired", 410)),
+        "code:link_expired",
+        expect(
+            K::LinkExpired,
+            Tone::Warning,
+            Words::Of(K::LinkExpired),
+            &[SendNewLink],
+        ),
+    ),
+    row(
+        "verification link already used",
+        Flow::VerifyEmail,
+        http(410, problem!("link_used", 410)),
+        "code:link_used",
+        expect(
+            K::LinkUsed,
+            Tone::Warning,
+            Words::Of(K::LinkUsed),
+            &[SignInInstead, SendNewLink],
+        ),
+    ),
+    row(
+        "verification link the service never issued",
+        Flow::VerifyEmail,
+        http(400, problem!("link_invalid", 400)),
+        "code:link_invalid",
+        expect(
+            K::LinkInvalid,
+            Tone::Warning,
+            Words::Of(K::LinkInvalid),
+            &[SendNewLink],
+        ),
+    ),
+    row(
+        "new verification link asked for too soon: countdown",
+        Flow::VerifyEmailResend,
+        Answer::Http {
+            status: 429,
+            content_type: PROBLEM,
+            retry_after: Some("3"),
+            body: problem!("rate_limited", 429),
+        },
+        "code:rate_limited",
+        Expect {
+            countdown: Some(3),
+            ..expect(
+                K::RateLimited,
+                Tone::Warning,
+                Words::Of(K::RateLimited),
+                &[Retry],
+            )
+        },
+    ),
+    row(
+        "disabled account on a reset link: its own words, never masked",
+        Flow::PasswordResetComplete,
+        http(403, problem!("account_disabled", 403)),
+        "code:account_disabled",
+        expect(
+            K::AccountDisabled,
+            Tone::Error,
+            Words::Of(K::AccountDisabled),
+            &[ContactSupport],
+        ),
+    ),
+    row(
         "service unavailable: countdown from Retry-After",
         Flow::Login,
         Answer::Http {

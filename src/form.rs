@@ -6,6 +6,7 @@
 //! (`js/element.js`) gets it as JSON written at build time ([`crate::shell::spec_json`]).
 
 use crate::copy::Key;
+use crate::taxonomy::Flow;
 
 /// What the form is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -15,6 +16,10 @@ pub enum Mode {
     Signup,
     /// Asking for a password-reset link.
     Reset,
+    /// Choosing a new password, opened from a reset link (`#auth-reset=TOKEN`).
+    NewPassword,
+    /// Asking for a new verification link, after one failed.
+    Resend,
 }
 
 /// A link under the form that switches mode.
@@ -27,7 +32,8 @@ pub struct Link {
 }
 
 impl Mode {
-    /// Every mode.
+    /// Every mode the `mode` attribute takes (and the first screen draws). The other two are
+    /// steps a link leads to, never where a form starts.
     pub const ALL: [Mode; 3] = [Mode::Login, Mode::Signup, Mode::Reset];
 
     /// The `mode` attribute's value and `data-mode`.
@@ -36,6 +42,8 @@ impl Mode {
             Mode::Login => "login",
             Mode::Signup => "signup",
             Mode::Reset => "reset",
+            Mode::NewPassword => "new_password",
+            Mode::Resend => "resend",
         }
     }
 
@@ -50,6 +58,8 @@ impl Mode {
             Mode::Login => Key::FormTitleLogin,
             Mode::Signup => Key::FormTitleSignup,
             Mode::Reset => Key::FormTitleReset,
+            Mode::NewPassword => Key::FormTitleNewPassword,
+            Mode::Resend => Key::FormTitleResend,
         }
     }
 
@@ -59,6 +69,8 @@ impl Mode {
             Mode::Login => Key::FormSubmitLogin,
             Mode::Signup => Key::FormSubmitSignup,
             Mode::Reset => Key::FormSubmitReset,
+            Mode::NewPassword => Key::FormSubmitNewPassword,
+            Mode::Resend => Key::FormSubmitResend,
         }
     }
 
@@ -67,14 +79,15 @@ impl Mode {
         match self {
             Mode::Login => Key::FormPendingLogin,
             Mode::Signup => Key::FormPendingSignup,
-            Mode::Reset => Key::FormPendingReset,
+            Mode::Reset | Mode::Resend => Key::FormPendingReset,
+            Mode::NewPassword => Key::FormPendingNewPassword,
         }
     }
 
     /// The email field's `autocomplete` (WCAG 1.3.5): a sign-in names the account, a sign-up
     /// gives an address.
     pub fn email_autocomplete(self) -> &'static str {
-        if self == Mode::Signup {
+        if matches!(self, Mode::Signup | Mode::Resend) {
             "email"
         } else {
             "username"
@@ -85,14 +98,20 @@ impl Mode {
     pub fn password_autocomplete(self) -> Option<&'static str> {
         match self {
             Mode::Login => Some("current-password"),
-            Mode::Signup => Some("new-password"),
-            Mode::Reset => None,
+            Mode::Signup | Mode::NewPassword => Some("new-password"),
+            Mode::Reset | Mode::Resend => None,
         }
     }
 
-    /// Whether the password field states the minimum length under its label.
+    /// Whether the form has an email field (a new password goes with the link's account).
+    pub fn has_email(self) -> bool {
+        self != Mode::NewPassword
+    }
+
+    /// Whether the password field states the minimum length under its label: wherever a
+    /// password is chosen.
     pub fn password_hint(self) -> bool {
-        self == Mode::Signup
+        self.password_autocomplete() == Some("new-password")
     }
 
     /// The links under the form, in order.
@@ -114,7 +133,7 @@ impl Mode {
                 label: Key::FormSwitchToLogin,
                 to: Mode::Login,
             }],
-            Mode::Reset => &[Link {
+            Mode::Reset | Mode::NewPassword | Mode::Resend => &[Link {
                 action: "switch_to_login",
                 label: Key::FormBackToLogin,
                 to: Mode::Login,
@@ -168,6 +187,52 @@ pub struct Resume {
     pub shown: bool,
     /// A submit was asked for before the widget could send it: it is sent once, now.
     pub submitted: bool,
+}
+
+/// A link from an email that opened this page: `#auth-verify=TOKEN` or `#auth-reset=TOKEN`
+/// in the URL fragment, which browsers never send to a server (recovery-30).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkToken {
+    /// [`Flow::VerifyEmail`] or [`Flow::PasswordResetComplete`]: the call the token is for.
+    pub flow: Flow,
+    pub token: String,
+    /// The fragment without the token (empty when nothing else was in it), for the address
+    /// bar once the token is read.
+    pub rest: String,
+}
+
+/// The fragment keys of the two links.
+pub const LINK_KEYS: [(&str, Flow); 2] = [
+    ("auth-verify", Flow::VerifyEmail),
+    ("auth-reset", Flow::PasswordResetComplete),
+];
+
+/// Finds a link token in `location.hash` (with or without its `#`); other `&`-separated
+/// parts of the fragment are kept in [`LinkToken::rest`]. The first link wins.
+pub fn link_in_fragment(hash: &str) -> Option<LinkToken> {
+    let hash = hash.strip_prefix('#').unwrap_or(hash);
+    let mut found = None;
+    let mut rest = Vec::new();
+    for part in hash.split('&') {
+        let link = part.split_once('=').and_then(|(key, token)| {
+            let flow = LINK_KEYS.iter().find(|(k, _)| *k == key)?.1;
+            Some((flow, token))
+        });
+        match link {
+            Some((flow, token)) if found.is_none() && !token.is_empty() => {
+                found = Some((flow, token.to_string()))
+            }
+            Some(_) => {}
+            None if part.is_empty() => {}
+            None => rest.push(part),
+        }
+    }
+    let (flow, token) = found?;
+    Some(LinkToken {
+        flow,
+        token,
+        rest: rest.join("&"),
+    })
 }
 
 /// Default sign-up minimum, in code points (fields-9: NIST SP 800-63B §3.1.1.2).

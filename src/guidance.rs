@@ -57,6 +57,8 @@ pub enum Action {
     CreateAccount,
     /// Contact support, quoting the reference id.
     ContactSupport,
+    /// A link failed: ask for a new one (a reset link by email, or a verification link).
+    SendNewLink,
 }
 
 impl Action {
@@ -68,17 +70,19 @@ impl Action {
             Action::SignInInstead => "sign_in_instead",
             Action::CreateAccount => "create_account",
             Action::ContactSupport => "contact_support",
+            Action::SendNewLink => "send_new_link",
         }
     }
 
     /// Every action, for the gallery and the copy checks.
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::Retry,
         Action::ResetPassword,
         Action::ResendVerification,
         Action::SignInInstead,
         Action::CreateAccount,
         Action::ContactSupport,
+        Action::SendNewLink,
     ];
 
     /// Copy key of the button label.
@@ -90,6 +94,7 @@ impl Action {
             Action::SignInInstead => Key::ActionSignInInstead,
             Action::CreateAccount => Key::ActionCreateAccount,
             Action::ContactSupport => Key::ActionContactSupport,
+            Action::SendNewLink => Key::ActionSendNewLink,
         }
     }
 }
@@ -162,6 +167,9 @@ impl Words {
                 K::RateLimited => (FailureRateLimitedTitle, FailureRateLimitedBody),
                 K::SessionInvalid => (FailureSessionInvalidTitle, FailureSessionInvalidBody),
                 K::SessionExpired => (FailureSessionExpiredTitle, FailureSessionExpiredBody),
+                K::LinkExpired => (FailureLinkExpiredTitle, FailureLinkExpiredBody),
+                K::LinkUsed => (FailureLinkUsedTitle, FailureLinkUsedBody),
+                K::LinkInvalid => (FailureLinkInvalidTitle, FailureLinkInvalidBody),
                 K::ServiceUnavailable => (
                     FailureServiceUnavailableTitle,
                     FailureServiceUnavailableBody,
@@ -235,7 +243,10 @@ pub fn guide(flow: Flow, failure: &Failure, options: GuideOptions) -> Guidance {
     use FailureKind as K;
     let kind = failure.kind;
     let server_status = failure.status.is_some_and(|s| s >= 500);
-    let masked = options.enumeration_safe && matches!(kind, K::AccountLocked | K::AccountDisabled);
+    // Whoever holds a reset link already knows the account exists: nothing to mask there.
+    let masked = options.enumeration_safe
+        && flow != Flow::PasswordResetComplete
+        && matches!(kind, K::AccountLocked | K::AccountDisabled);
     let own = Words::Of(kind);
     let (tone, words, actions, field): (Tone, Words, Vec<Action>, Option<Field>) = match kind {
         _ if masked => (
@@ -279,6 +290,10 @@ pub fn guide(flow: Flow, failure: &Failure, options: GuideOptions) -> Guidance {
             (Tone::Warning, own, vec![Retry], None)
         }
         K::SessionExpired => (Tone::Info, own, vec![Retry], None),
+        // None of the link failures is about the password (recovery-32). A used link may
+        // have done its work already, so signing in is offered first.
+        K::LinkUsed => (Tone::Warning, own, vec![SignInInstead, SendNewLink], None),
+        K::LinkExpired | K::LinkInvalid => (Tone::Warning, own, vec![SendNewLink], None),
         K::SessionInvalid | K::SessionRejected | K::InternalError | K::UnexpectedResponse => {
             (Tone::Error, own, vec![Retry, ContactSupport], None)
         }
@@ -325,16 +340,25 @@ pub enum SuccessKind {
     /// A reset link was asked for.
     Reset,
     Logout,
+    /// A verification link was used: the address is confirmed; sign in next.
+    EmailVerified,
+    /// A reset link was used: the password is changed and every session ended; sign in next.
+    PasswordChanged,
+    /// A new verification link was asked for.
+    LinkSent,
 }
 
 impl SuccessKind {
     /// Every kind.
-    pub const ALL: [SuccessKind; 5] = [
+    pub const ALL: [SuccessKind; 8] = [
         SuccessKind::Login,
         SuccessKind::Signup,
         SuccessKind::VerifyEmail,
         SuccessKind::Reset,
         SuccessKind::Logout,
+        SuccessKind::EmailVerified,
+        SuccessKind::PasswordChanged,
+        SuccessKind::LinkSent,
     ];
 
     /// `data-outcome` of its banner.
@@ -345,6 +369,9 @@ impl SuccessKind {
             SuccessKind::VerifyEmail => "verify_email",
             SuccessKind::Reset => "reset",
             SuccessKind::Logout => "logout",
+            SuccessKind::EmailVerified => "email_verified",
+            SuccessKind::PasswordChanged => "password_changed",
+            SuccessKind::LinkSent => "link_sent",
         }
     }
 
@@ -356,6 +383,15 @@ impl SuccessKind {
             SuccessKind::VerifyEmail => (Key::SuccessVerifyEmailTitle, Key::SuccessVerifyEmailBody),
             SuccessKind::Reset => (Key::SuccessResetTitle, Key::SuccessResetBody),
             SuccessKind::Logout => (Key::SuccessLogoutTitle, Key::SuccessLogoutBody),
+            SuccessKind::EmailVerified => (
+                Key::SuccessEmailVerifiedTitle,
+                Key::SuccessEmailVerifiedBody,
+            ),
+            SuccessKind::PasswordChanged => (
+                Key::SuccessPasswordChangedTitle,
+                Key::SuccessPasswordChangedBody,
+            ),
+            SuccessKind::LinkSent => (Key::SuccessLinkSentTitle, Key::SuccessLinkSentBody),
         }
     }
 

@@ -27,6 +27,13 @@ pub(crate) fn next_step(body: &[u8]) -> Option<String> {
     json::parse_object(body)?.root().str("next")
 }
 
+/// The email of `{"next": "sign_in", "email": …}`, the answer to a used link.
+pub(crate) fn parse_sign_in_next(body: &[u8]) -> Option<String> {
+    let doc = json::parse_object(body)?;
+    let obj = doc.root();
+    (obj.str("next").as_deref() == Some("sign_in")).then(|| obj.str("email"))?
+}
+
 fn small(n: Option<u64>) -> Option<u32> {
     n.map(|n| n.min(u64::from(u32::MAX)) as u32)
 }

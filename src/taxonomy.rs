@@ -19,16 +19,25 @@ pub enum Flow {
     Logout,
     /// `POST {base}/password-reset`
     PasswordReset,
+    /// `POST {base}/password-reset/complete`: a new password with the token of a reset link.
+    PasswordResetComplete,
+    /// `POST {base}/verify-email`: the token of a verification link.
+    VerifyEmail,
+    /// `POST {base}/verify-email/resend`: a new verification link for an email.
+    VerifyEmailResend,
 }
 
 impl Flow {
     /// Every flow, for tests and the fuzzer.
-    pub const ALL: [Flow; 5] = [
+    pub const ALL: [Flow; 8] = [
         Flow::Login,
         Flow::Signup,
         Flow::Session,
         Flow::Logout,
         Flow::PasswordReset,
+        Flow::PasswordResetComplete,
+        Flow::VerifyEmail,
+        Flow::VerifyEmailResend,
     ];
 
     /// The contract's call for this flow (its method and path).
@@ -40,6 +49,9 @@ impl Flow {
             Flow::Session => Call::Session,
             Flow::Logout => Call::Logout,
             Flow::PasswordReset => Call::PasswordReset,
+            Flow::PasswordResetComplete => Call::PasswordResetComplete,
+            Flow::VerifyEmail => Call::VerifyEmail,
+            Flow::VerifyEmailResend => Call::VerifyEmailResend,
         }
     }
 
@@ -51,6 +63,9 @@ impl Flow {
             Flow::Session => "session",
             Flow::Logout => "logout",
             Flow::PasswordReset => "password_reset",
+            Flow::PasswordResetComplete => "password_reset_complete",
+            Flow::VerifyEmail => "verify_email",
+            Flow::VerifyEmailResend => "verify_email_resend",
         }
     }
 }
@@ -80,6 +95,12 @@ pub enum FailureKind {
     SessionInvalid,
     /// The session is past its lifetime.
     SessionExpired,
+    /// A reset or verification link past its lifetime, or replaced by a newer one.
+    LinkExpired,
+    /// A reset or verification link that has already done its work.
+    LinkUsed,
+    /// A link token the service never issued (mistyped, cut short, or long forgotten).
+    LinkInvalid,
     /// Maintenance or overload.
     ServiceUnavailable,
     /// Anything unexpected on the server; may carry a reference id.
@@ -100,7 +121,7 @@ pub enum FailureKind {
 
 impl FailureKind {
     /// Every kind, in a fixed order (fixtures and the gallery iterate this).
-    pub const ALL: [FailureKind; 18] = [
+    pub const ALL: [FailureKind; 21] = [
         FailureKind::InvalidCredentials,
         FailureKind::AccountLocked,
         FailureKind::AccountDisabled,
@@ -111,6 +132,9 @@ impl FailureKind {
         FailureKind::RateLimited,
         FailureKind::SessionInvalid,
         FailureKind::SessionExpired,
+        FailureKind::LinkExpired,
+        FailureKind::LinkUsed,
+        FailureKind::LinkInvalid,
         FailureKind::ServiceUnavailable,
         FailureKind::InternalError,
         FailureKind::SessionRejected,
@@ -134,6 +158,9 @@ impl FailureKind {
             FailureKind::RateLimited => "rate_limited",
             FailureKind::SessionInvalid => "session_invalid",
             FailureKind::SessionExpired => "session_expired",
+            FailureKind::LinkExpired => "link_expired",
+            FailureKind::LinkUsed => "link_used",
+            FailureKind::LinkInvalid => "link_invalid",
             FailureKind::ServiceUnavailable => "service_unavailable",
             FailureKind::InternalError => "internal_error",
             FailureKind::SessionRejected => "session_rejected",
@@ -163,9 +190,9 @@ impl FailureKind {
             C::SessionExpired => FailureKind::SessionExpired,
             C::ServiceUnavailable => FailureKind::ServiceUnavailable,
             C::InternalError => FailureKind::InternalError,
-            // The link calls are not made by the widget yet: until it makes them, their codes
-            // read as a code it does not know.
-            C::LinkExpired | C::LinkUsed | C::LinkInvalid => return None,
+            C::LinkExpired => FailureKind::LinkExpired,
+            C::LinkUsed => FailureKind::LinkUsed,
+            C::LinkInvalid => FailureKind::LinkInvalid,
         };
         Some((kind, code.is_server_error()))
     }
@@ -269,7 +296,10 @@ pub enum Success {
     },
     /// Sign-up answered 202: the person must follow the link in their email.
     VerifyEmail,
-    /// Password reset (202) or logout (204): nothing to read.
+    /// A link did its work (an address confirmed, a password changed): sign in next, as this
+    /// email (`{"next": "sign_in", "email"}`).
+    SignInNext { email: String },
+    /// Password reset (202), a new verification link (202) or logout (204): nothing to read.
     Done,
 }
 
@@ -350,7 +380,14 @@ fn classify_success(flow: Flow, r: &Response<'_>) -> Outcome {
                 _ => Err(unexpected(r.status)),
             };
         }
-        (Flow::PasswordReset, 202) | (Flow::Logout, 204 | 200) => return Ok(Success::Done),
+        (Flow::VerifyEmail | Flow::PasswordResetComplete, 200) => {
+            return problem::parse_sign_in_next(r.body)
+                .map(|email| Success::SignInNext { email })
+                .ok_or_else(|| unexpected(r.status));
+        }
+        (Flow::PasswordReset | Flow::VerifyEmailResend, 202) | (Flow::Logout, 204 | 200) => {
+            return Ok(Success::Done);
+        }
         _ => return Err(unexpected(r.status)),
     };
     debug_assert!(expects_user);
@@ -529,7 +566,14 @@ pub fn classify_translated(flow: Flow, answer: Translated) -> Outcome {
             status: Some(status),
             ..Failure::bare(FailureKind::SessionRejected)
         }),
-        Translated::Done if matches!(flow, Flow::Logout | Flow::PasswordReset) => Ok(Success::Done),
+        Translated::Done
+            if matches!(
+                flow,
+                Flow::Logout | Flow::PasswordReset | Flow::VerifyEmailResend
+            ) =>
+        {
+            Ok(Success::Done)
+        }
         Translated::Refused(refusal) if (400..600).contains(&refusal.status) => {
             Err(after_session_rule(flow, decide(flow, refusal)))
         }

@@ -26,7 +26,9 @@ pub fn plausible_email(email: &str) -> bool {
 pub fn validate(mode: Mode, email: &str, password: &str, min_password: u32) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let email = email.trim();
-    let email_code = if email.is_empty() {
+    let email_code = if !mode.has_email() {
+        None
+    } else if email.is_empty() {
         Some(FieldErrorCode::Missing)
     } else if email.chars().count() as u32 > MAX_EMAIL_LEN {
         Some(FieldErrorCode::TooLong)
@@ -44,9 +46,9 @@ pub fn validate(mode: Mode, email: &str, password: &str, min_password: u32) -> V
             max,
         });
     }
-    if mode == Mode::Reset {
+    let Some(autocomplete) = mode.password_autocomplete() else {
         return errors;
-    }
+    };
     if password.is_empty() {
         errors.push(FieldError {
             field: Field::Password,
@@ -54,7 +56,7 @@ pub fn validate(mode: Mode, email: &str, password: &str, min_password: u32) -> V
             min: None,
             max: None,
         });
-    } else if mode == Mode::Signup && (password.chars().count() as u32) < min_password {
+    } else if autocomplete == "new-password" && (password.chars().count() as u32) < min_password {
         errors.push(FieldError {
             field: Field::Password,
             code: FieldErrorCode::TooShort,

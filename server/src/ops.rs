@@ -47,12 +47,15 @@ pub struct TelemetryReport {
 pub use auth_contract::CLIENT_OUTCOMES as WIDGET_OUTCOMES;
 
 /// The flows a report may name (`password-reset` is counted as `password_reset`).
-pub const WIDGET_FLOWS: [&str; 6] = [
+pub const WIDGET_FLOWS: [&str; 9] = [
     "login",
     "signup",
     "session",
     "logout",
     "password_reset",
+    "password_reset_complete",
+    "verify_email",
+    "verify_email_resend",
     "status",
 ];
 

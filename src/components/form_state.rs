@@ -4,8 +4,8 @@
 
 use super::banner::Notice;
 use super::events::{Sink, SuccessDetail};
-use crate::client::ApiClient;
-use crate::form::{Mode, Resume};
+use crate::client::{ApiClient, json_body};
+use crate::form::{Mode, Resume, link_in_fragment};
 use crate::guidance::{Action, Focus, GuideOptions, SuccessKind, guide};
 use crate::taxonomy::{Failure, FailureKind, Flow, Success};
 use crate::validate::validate;
@@ -68,6 +68,29 @@ fn mark(name: &str) {
     }
 }
 
+/// Takes a link token out of `location.hash` and the address bar (`history.replaceState`,
+/// so it stays out of the history, bookmarks and screenshots too). The first widget on the
+/// page to look takes it.
+fn take_link_from_address_bar() -> Option<(Flow, String)> {
+    let window = web_sys::window()?;
+    let location = window.location();
+    let link = link_in_fragment(&location.hash().ok()?)?;
+    let rest = if link.rest.is_empty() {
+        String::new()
+    } else {
+        format!("#{}", link.rest)
+    };
+    let url = format!(
+        "{}{}{rest}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+    Some((link.flow, link.token))
+}
+
 /// The state and behaviour of one widget instance. Timers and window listeners it creates
 /// are released when the owning component is disposed.
 pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
@@ -98,6 +121,17 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     // The bearer token of the session this widget signed in, if the server gave one: memory
     // only (sessions-21), for signing out; the cookie session needs nothing kept.
     let session_token: StoredValue<Option<String>> = StoredValue::new(None);
+    // The token of the link this page was opened with, in memory only: taken out of the
+    // address bar at once (recovery-30), dropped when its step ends or the person leaves it.
+    let link = take_link_from_address_bar();
+    let link_token: StoredValue<Option<String>> =
+        StoredValue::new(link.as_ref().map(|(_, t)| t.clone()));
+    if link
+        .as_ref()
+        .is_some_and(|(f, _)| *f == Flow::PasswordResetComplete)
+    {
+        mode.set(Mode::NewPassword);
+    }
 
     let stop_countdown = move || {
         if let Some(h) = countdown_timer.get_value() {
@@ -156,7 +190,10 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         if let Some(secs) = g.countdown {
             start_countdown(secs);
         }
-        if matches!(flow, Flow::Login | Flow::Signup | Flow::Session) {
+        if matches!(
+            flow,
+            Flow::Login | Flow::Signup | Flow::Session | Flow::PasswordResetComplete
+        ) {
             password.set(String::new()); // errors-15: keep the email, clear the password
         }
         sink.failure(flow, &failure);
@@ -193,14 +230,33 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
                     email: address,
                 }));
             }
-            Success::Done => {
-                let kind = if flow == Flow::Logout {
-                    session.set(None);
-                    sink.signed_in(false);
-                    focus_heading();
-                    SuccessKind::Logout
+            Success::SignInNext { email: address } => {
+                // The link did its work: sign in next, as the account it named.
+                link_token.set_value(None);
+                password.set(String::new());
+                mode.set(Mode::Login);
+                email.set(address.clone());
+                let kind = if flow == Flow::VerifyEmail {
+                    SuccessKind::EmailVerified
                 } else {
-                    SuccessKind::Reset
+                    SuccessKind::PasswordChanged
+                };
+                notice.set(Some(Notice::Success {
+                    kind,
+                    email: address,
+                }));
+                focus_heading();
+            }
+            Success::Done => {
+                let kind = match flow {
+                    Flow::Logout => {
+                        session.set(None);
+                        sink.signed_in(false);
+                        focus_heading();
+                        SuccessKind::Logout
+                    }
+                    Flow::VerifyEmailResend => SuccessKind::LinkSent,
+                    _ => SuccessKind::Reset,
                 };
                 notice.set(Some(Notice::Success {
                     kind,
@@ -216,12 +272,24 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         } else {
             None
         };
+        let token = link_token.get_value();
         last_request.set_value(Some((flow, address.clone(), secret.clone())));
         pending.set(true);
         notice.set(None);
         spawn_local(async move {
-            let body = (flow != Flow::Logout)
-                .then(|| crate::client::credentials_body(&address, secret.as_deref()));
+            let body = match (flow, token) {
+                (Flow::Logout, _) => None,
+                (Flow::VerifyEmail | Flow::PasswordResetComplete, Some(token)) => {
+                    let mut members = vec![("token", token.as_str())];
+                    members.extend(secret.as_deref().map(|p| ("password", p)));
+                    Some(json_body(&members))
+                }
+                _ => {
+                    let mut members = vec![("email", address.as_str())];
+                    members.extend(secret.as_deref().map(|p| ("password", p)));
+                    Some(json_body(&members))
+                }
+            };
             drop(secret);
             let called = client.call(flow, body, bearer.as_deref()).await;
             sink.outcome(flow, &called);
@@ -279,8 +347,13 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
                 Mode::Login => Flow::Login,
                 Mode::Signup => Flow::Signup,
                 Mode::Reset => Flow::PasswordReset,
+                Mode::NewPassword => Flow::PasswordResetComplete,
+                Mode::Resend => Flow::VerifyEmailResend,
             };
-            let secret = (flow != Flow::PasswordReset).then(|| password.get_untracked());
+            let secret = m
+                .password_autocomplete()
+                .is_some()
+                .then(|| password.get_untracked());
             run(flow, address.trim().to_string(), secret);
         }
     });
@@ -295,28 +368,42 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         }
     });
     let switch_mode = Callback::new(move |to: Mode| {
+        link_token.set_value(None);
         mode.set(to);
         notice.set(None);
         password.set(String::new());
         last_request.set_value(None);
     });
-    let on_action = Callback::new(move |a: Action| match a {
-        Action::Retry => match last_request.get_value() {
-            // Resend what failed, unless the person has changed the email since.
-            Some((flow, address, secret))
-                if address == email.get_untracked().trim()
-                    && !pending.get_untracked()
-                    && remaining.get_untracked() == 0 =>
-            {
-                run(flow, address, secret)
+    let on_action = Callback::new({
+        let run = run.clone();
+        move |a: Action| match a {
+            Action::Retry => match last_request.get_value() {
+                // Resend what failed, unless the person has changed the email since.
+                Some((flow, address, secret))
+                    if address == email.get_untracked().trim()
+                        && !pending.get_untracked()
+                        && remaining.get_untracked() == 0 =>
+                {
+                    run(flow, address, secret)
+                }
+                _ => submit.run(()),
+            },
+            Action::ResetPassword => switch_mode.run(Mode::Reset),
+            Action::SignInInstead => switch_mode.run(Mode::Login),
+            Action::CreateAccount => switch_mode.run(Mode::Signup),
+            // A failed reset link asks for a new one by email; a failed verification link goes to
+            // the form that sends a new verification link.
+            Action::SendNewLink if mode.get_untracked() == Mode::NewPassword => {
+                switch_mode.run(Mode::Reset)
             }
-            _ => submit.run(()),
-        },
-        Action::ResetPassword => switch_mode.run(Mode::Reset),
-        Action::SignInInstead => switch_mode.run(Mode::Login),
-        Action::CreateAccount => switch_mode.run(Mode::Signup),
-        Action::ResendVerification | Action::ContactSupport => {
-            sink.action(a, &email.get_untracked());
+            Action::SendNewLink => switch_mode.run(Mode::Resend),
+            Action::ResendVerification => {
+                let address = email.get_untracked().trim().to_string();
+                if !pending.get_untracked() && remaining.get_untracked() == 0 {
+                    run(Flow::VerifyEmailResend, address, None);
+                }
+            }
+            Action::ContactSupport => sink.action(a, &email.get_untracked()),
         }
     });
 
@@ -349,7 +436,10 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         came_online.remove();
     });
 
-    if resume_submit {
+    if let Some((Flow::VerifyEmail, _)) = link {
+        // A verification link needs nothing from the person: it is checked at once.
+        run(Flow::VerifyEmail, String::new(), None);
+    } else if resume_submit && link.is_none() {
         // Asked for before this widget could send it: sent once, now.
         submit.run(());
     }

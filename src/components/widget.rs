@@ -197,10 +197,21 @@ pub fn AuthWidget(
             .into_any()
         },
     );
-    let is_reset = move || mode.get() == Mode::Reset;
+    let email_field = move || {
+        shown_when(
+            move || mode.get().has_email(),
+            move || {
+                view! {
+                    <EmailField id=id.get_value() value=email mode=mode
+                        error=field_error(Field::Email) i18n=i18n />
+                }
+                .into_any()
+            },
+        )
+    };
     let password_field = move || {
         shown_when(
-            move || !is_reset(),
+            move || mode.get().password_autocomplete().is_some(),
             move || {
                 view! {
                 <PasswordField id=id.get_value() value=password mode=mode
@@ -236,8 +247,7 @@ pub fn AuthWidget(
             <div role="status" class="aw-live">{status_view()}</div>
             <form class="aw-form" method="post" novalidate=true
                 on:submit=move |ev| { ev.prevent_default(); submit.run(()); }>
-                <EmailField id=id.get_value() value=email mode=mode
-                    error=field_error(Field::Email) i18n=i18n />
+                {email_field()}
                 {password_field()}
                 <button type="submit" class="aw-button aw-button--primary" disabled=busy
                     aria-busy=text(move || pending.get().to_string())>

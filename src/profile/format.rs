@@ -21,6 +21,9 @@ impl Step {
             Step::Flow(Flow::Session) => "session",
             Step::Flow(Flow::Logout) => "sign_out",
             Step::Flow(Flow::PasswordReset) => "reset_request",
+            Step::Flow(Flow::PasswordResetComplete) => "reset_complete",
+            Step::Flow(Flow::VerifyEmail) => "verify_email",
+            Step::Flow(Flow::VerifyEmailResend) => "verify_resend",
             Step::Status => "status",
         }
     }

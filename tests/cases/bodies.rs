@@ -90,6 +90,34 @@ pub const BODIES: &[(&str, Flow, u16, &[u8], &str)] = &[
         b"{\"code\":\"internal_error\",\"instance\":\"\xff\"}",
         "failure unexpected_response status=500 retry=- ref=- fields=0",
     ),
+    (
+        "a used verification link: sign in next, as the address it confirmed",
+        Flow::VerifyEmail,
+        200,
+        br#"{"next":"sign_in","email":"a@example.com"}"#,
+        "sign_in_next email=a@example.com",
+    ),
+    (
+        "a completed reset that names no address is not the promised shape",
+        Flow::PasswordResetComplete,
+        200,
+        br#"{"next":"sign_in"}"#,
+        "failure unexpected_response status=200 retry=- ref=- fields=0",
+    ),
+    (
+        "a link answer with another next step is not the promised shape",
+        Flow::VerifyEmail,
+        200,
+        br#"{"next":"verify_email","email":"a@example.com"}"#,
+        "failure unexpected_response status=200 retry=- ref=- fields=0",
+    ),
+    (
+        "a link code with the wrong status class is not believed",
+        Flow::PasswordResetComplete,
+        500,
+        br#"{"code":"link_expired"}"#,
+        "failure unknown status=500 retry=- ref=- fields=0",
+    ),
 ];
 
 /// 2,000 nested arrays inside a problem document.
@@ -111,6 +139,7 @@ pub fn summary(outcome: &Outcome) -> String {
             opt(access_token.clone())
         ),
         Ok(Success::VerifyEmail) => "verify_email".to_string(),
+        Ok(Success::SignInNext { email }) => format!("sign_in_next email={email}"),
         Ok(Success::Done) => "done".to_string(),
         Err(f) => format!(
             "failure {} status={} retry={} ref={} fields={}",
