@@ -301,7 +301,7 @@ pub const EVENTS: [Event; 5] = [
     },
     Event {
         name: "auth-action",
-        description: "A next step for the host page to handle, such as sending the verification email again.",
+        description: "A next step for the host page to handle: contacting support (the widget sends verification links again itself).",
         detail: &[("action", "AuthAction"), ("email", "string")],
     },
     Event {

@@ -16,6 +16,8 @@ mod gallery;
 mod host;
 #[path = "journeys/keyboard.rs"]
 mod keyboard;
+#[path = "journeys/links.rs"]
+mod links;
 #[path = "journeys/package.rs"]
 mod package;
 #[path = "journeys/security.rs"]
@@ -34,6 +36,11 @@ static JOURNEYS: &[Journey] = &[
     journey!(accounts::unknown_email_looks_exactly_like_a_wrong_password),
     journey!(
         accounts::lockout_after_ten_failures_shows_the_wrong_details_words_and_reset_still_works
+    ),
+    journey!(links::sign_up_then_the_emailed_link_confirms_the_address_then_sign_in),
+    journey!(
+        links::forgot_password_then_the_emailed_link_sets_a_new_one_and_ends_every_session,
+        90
     ),
     journey!(
         keyboard::keyboard_only_login_follows_the_standard_tab_order_and_the_toggle_works_by_key

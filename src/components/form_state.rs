@@ -235,7 +235,9 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
                 link_token.set_value(None);
                 password.set(String::new());
                 mode.set(Mode::Login);
-                email.set(address.clone());
+                if !address.is_empty() {
+                    email.set(address.clone()); // a backend that does not say keeps the field
+                }
                 let kind = if flow == Flow::VerifyEmail {
                     SuccessKind::EmailVerified
                 } else {

@@ -1,7 +1,10 @@
 //! One browser test per fixture: the reference server (or the browser) produces the failure,
 //! and the widget must show exactly what the fixture table says.
 
-use super::support::{Within, active, api_base, mount_with, set_fault, set_online, text_in};
+use super::support::{
+    Within, active, address_fragment, api_base, mount_with, set_address_fragment, set_fault,
+    set_online, text_in,
+};
 use auth_widget::copy::{self, Key, Locale, english_plural};
 use auth_widget::fixtures::FIXTURES;
 use auth_widget::form::Mode;
@@ -25,7 +28,16 @@ pub async fn run_fixture(name: &str) {
     let e = &f.expect;
     let (mode, endpoint) = match f.flow {
         Flow::Signup => (Mode::Signup, "signup"),
+        // A link's step starts from the link in the address bar, not from the mode.
+        Flow::PasswordResetComplete => (Mode::Login, "password-reset-complete"),
+        Flow::VerifyEmail => (Mode::Login, "verify-email"),
+        Flow::VerifyEmailResend => (Mode::Resend, "verify-email-resend"),
         _ => (Mode::Login, "login"),
+    };
+    let link_key = match f.flow {
+        Flow::PasswordResetComplete => Some("auth-reset"),
+        Flow::VerifyEmail => Some("auth-verify"),
+        _ => None,
     };
     let mut email = if mode == Mode::Signup {
         fresh_email()
@@ -51,13 +63,34 @@ pub async fn run_fixture(name: &str) {
     if f.reproduce == "code:email_taken" {
         email = DEMO_EMAIL.into();
     }
+    if let Some(key) = link_key {
+        set_address_fragment(&format!("#{key}={}", "ab".repeat(32)));
+    }
     let w = mount_with(mode, api, timeout_ms, f.enumeration_safe);
-    w.type_into("input[name=email]", &email);
-    w.type_into("input[name=password]", &password);
+    if link_key.is_some() {
+        assert_eq!(
+            address_fragment(),
+            "",
+            "{}: the token is out of the address bar once read",
+            f.name
+        );
+    }
+    // A verification link is checked without a submit: nothing is typed.
+    let typed = f.flow != Flow::VerifyEmail;
+    let has_email = typed && w.find("input[name=email]").is_some();
+    let has_password = typed && w.find("input[name=password]").is_some();
+    if has_email {
+        w.type_into("input[name=email]", &email);
+    }
+    if has_password {
+        w.type_into("input[name=password]", &password);
+    }
     if offline {
         set_online(false);
     }
-    w.click("button[type=submit]");
+    if typed {
+        w.click("button[type=submit]");
+    }
     let banner = w.wait_for("[data-failure]").await;
     // Wait for the submit's own banner (offline shows one before the submit too).
     w.wait_until("focus moves to the banner", 5, |w| {
@@ -120,18 +153,22 @@ pub async fn run_fixture(name: &str) {
         );
     }
     // errors-15: email kept, password cleared.
-    assert_eq!(
-        w.input("input[name=email]").value(),
-        email,
-        "{}: email kept",
-        f.name
-    );
-    assert_eq!(
-        w.input("input[name=password]").value(),
-        "",
-        "{}: password cleared",
-        f.name
-    );
+    if has_email {
+        assert_eq!(
+            w.input("input[name=email]").value(),
+            email,
+            "{}: email kept",
+            f.name
+        );
+    }
+    if has_password {
+        assert_eq!(
+            w.input("input[name=password]").value(),
+            "",
+            "{}: password cleared",
+            f.name
+        );
+    }
     // Never a credentials message for a service-side fault (the incident).
     if e.kind.is_service_side() {
         let text = banner.text_content().unwrap();
@@ -231,6 +268,11 @@ fixture_tests! {
     fixture_malformed_json = "malformed JSON",
     fixture_unknown_code_on_4xx = "unknown code on a 4xx: generic words, never wrong credentials",
     fixture_unknown_code_on_5xx = "unknown code on a 5xx: the service's side",
+    fixture_reset_link_expired = "reset link expired or replaced by a newer one",
+    fixture_verification_link_used = "verification link already used",
+    fixture_verification_link_invalid = "verification link the service never issued",
+    fixture_resend_too_soon_counts_down = "new verification link asked for too soon: countdown",
+    fixture_disabled_account_on_reset_link = "disabled account on a reset link: its own words, never masked",
 }
 
 /// The same edge bodies as `tests/mapping.rs`, read here by the browser's `JSON.parse`.

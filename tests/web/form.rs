@@ -264,3 +264,81 @@ async fn sign_out_ends_the_session_and_brings_the_form_back_with_focus_on_its_he
         "the server no longer accepts the session"
     );
 }
+
+/// A reset link opens the new-password step: the token leaves the address bar at once, the
+/// step asks for a new password only (`autocomplete=new-password`, the sign-up minimum stated
+/// and checked, show/hide), and a token the service never issued gets its own words and a
+/// "send a new link" that asks for the email.
+#[wasm_bindgen_test]
+async fn a_reset_link_opens_the_new_password_step_and_a_token_never_issued_offers_a_new_link() {
+    set_address_fragment(&format!("#auth-reset={}&tab=2", "0f".repeat(32)));
+    let w = mount(Mode::Login);
+    assert_eq!(
+        address_fragment(),
+        "#tab=2",
+        "only the token leaves the address bar"
+    );
+    w.wait_for(".aw-widget[data-mode=new_password]").await;
+    assert!(w.find("input[name=email]").is_none(), "no email field");
+    let password = w.input("input[name=password]");
+    assert_eq!(
+        password.get_attribute("autocomplete").as_deref(),
+        Some("new-password")
+    );
+    assert!(w.find(".aw-field__hint").is_some(), "the minimum is stated");
+    w.click(".aw-password__toggle");
+    w.wait_until("show/hide works here too", 2, |_| {
+        password.type_() == "text"
+    })
+    .await;
+
+    let before = requests_to("/auth/password-reset/complete");
+    w.type_into("input[name=password]", "short");
+    w.click("button[type=submit]");
+    let summary = w.wait_for("[data-failure=validation_failed]").await;
+    assert!(summary.text_content().unwrap().contains('8'));
+    assert_eq!(requests_to("/auth/password-reset/complete"), before);
+
+    w.type_into("input[name=password]", "a long enough new password");
+    w.click("button[type=submit]");
+    let banner = w.wait_for("[data-failure=link_invalid]").await;
+    assert_eq!(
+        password.value(),
+        "",
+        "the password is cleared after a refusal"
+    );
+    assert!(
+        banner
+            .query_selector("[data-action=send_new_link]")
+            .unwrap()
+            .is_some(),
+        "a new link is offered"
+    );
+    w.click("[data-action=send_new_link]");
+    w.wait_for(".aw-widget[data-mode=reset] input[name=email]")
+        .await;
+    set_address_fragment("");
+}
+
+/// A verification link is checked as soon as the widget starts, with nothing to type; when it
+/// fails, "send a new link" leads to a form that asks for the email and sends one.
+#[wasm_bindgen_test]
+async fn a_verification_link_is_checked_at_once_and_a_new_one_can_be_asked_for() {
+    set_address_fragment(&format!("#auth-verify={}", "1e".repeat(32)));
+    let w = mount(Mode::Signup);
+    assert_eq!(address_fragment(), "");
+    let banner = w.wait_for("[data-failure=link_invalid]").await;
+    assert_eq!(
+        banner.get_attribute("data-tone").as_deref(),
+        Some("warning")
+    );
+    w.click("[data-action=send_new_link]");
+    w.wait_for(".aw-widget[data-mode=resend]").await;
+    assert!(
+        w.find("input[name=password]").is_none(),
+        "no password field"
+    );
+    w.type_into("input[name=email]", &fresh_email());
+    w.click("button[type=submit]");
+    w.wait_for("[data-outcome=link_sent]").await;
+}

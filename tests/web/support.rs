@@ -29,6 +29,28 @@ impl Drop for Mounted {
     }
 }
 
+/// Puts `fragment` (`#…`, or empty) in the address bar without a navigation, as a link
+/// from an email would have opened the page.
+pub fn set_address_fragment(fragment: &str) {
+    let window = web_sys::window().unwrap();
+    let location = window.location();
+    let url = format!(
+        "{}{}{fragment}",
+        location.pathname().unwrap(),
+        location.search().unwrap()
+    );
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(&url))
+        .unwrap();
+}
+
+/// The address bar's fragment (`location.hash`).
+pub fn address_fragment() -> String {
+    web_sys::window().unwrap().location().hash().unwrap()
+}
+
 /// Mounts an `AuthWidget` against the reference server, with the status banner off.
 pub fn mount(mode: Mode) -> Mounted {
     mount_with(mode, api_base(), 15_000, true)

@@ -7,3 +7,5 @@ pub mod page;
 pub mod procs;
 pub mod runner;
 pub mod server;
+#[path = "../../../server/tests/support/smtp_sink.rs"]
+pub mod smtp_sink;

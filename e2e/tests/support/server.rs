@@ -44,19 +44,30 @@ pub fn dist() -> PathBuf {
 impl Server {
     /// Starts a server named `name` (log: `target/e2e/server-<name>.log`) with `extra` flags.
     pub fn start(name: &str, static_dir: &std::path::Path, extra: &[&str]) -> Server {
+        Server::start_at(name, static_dir, 0, extra)
+    }
+
+    /// [`Server::start`] on `127.0.0.1:port` (0: any free port), for a server that must know
+    /// its own address before it starts (the links in its emails).
+    pub fn start_at(name: &str, static_dir: &std::path::Path, port: u16, extra: &[&str]) -> Server {
         let mut cmd = Command::new(binary());
-        cmd.args(["--addr", "127.0.0.1:0", "--db", "sqlite::memory:"])
-            // The demo page's fault picker and this harness call the operator API on the
-            // public port (loopback only), as `make demo` does; one browser's whole journey
-            // list comes from one address, so the burst is the size of the per-minute limit.
-            .args(["--demo-admin-on-public", "--rate-limit-burst", "600"])
-            .args(["--seed-demo-user", "--faults", "--static-dir"])
-            .arg(static_dir)
-            // `GET /copy/{locale}.json` from the locale files, as `make demo` serves it.
-            .arg("--locales-dir")
-            .arg(workspace().join("locales"))
-            .args(extra)
-            .env("RUST_LOG", "info");
+        cmd.args([
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--db",
+            "sqlite::memory:",
+        ])
+        // The demo page's fault picker and this harness call the operator API on the
+        // public port (loopback only), as `make demo` does; one browser's whole journey
+        // list comes from one address, so the burst is the size of the per-minute limit.
+        .args(["--demo-admin-on-public", "--rate-limit-burst", "600"])
+        .args(["--seed-demo-user", "--faults", "--static-dir"])
+        .arg(static_dir)
+        // `GET /copy/{locale}.json` from the locale files, as `make demo` serves it.
+        .arg("--locales-dir")
+        .arg(workspace().join("locales"))
+        .args(extra)
+        .env("RUST_LOG", "info");
         let log = log_path(&format!("server-{name}"));
         let (guard, base) = spawn_until(name, cmd, &log, Duration::from_secs(60), |line| {
             line.strip_prefix("auth-server listening on ")
@@ -131,6 +142,39 @@ impl Server {
         let body = json!({ "email": email, "password": password });
         let (status, v) = self.send(reqwest::Method::POST, "/auth/signup", body).await;
         assert_eq!(status, 201, "sign-up of {email} answered {status}: {v}");
+    }
+
+    /// Signs in from the harness, as another device would: the session cookie (`name=value`).
+    pub async fn sign_in_elsewhere(&self, email: &str, password: &str) -> String {
+        let resp = self
+            .http
+            .post(self.url("/auth/login"))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("login: {e}"));
+        assert_eq!(resp.status().as_u16(), 200, "login of {email} elsewhere");
+        let cookie = resp
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.contains("session="))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_string);
+        cookie.expect("a session cookie from the login")
+    }
+
+    /// The session check with a session cookie from [`Server::sign_in_elsewhere`]: its status.
+    pub async fn session_status(&self, cookie: &str) -> u16 {
+        let resp = self
+            .http
+            .get(self.url("/auth/session"))
+            .header(reqwest::header::COOKIE, cookie)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("session check: {e}"));
+        resp.status().as_u16()
     }
 
     /// A bare `GET` from the harness (same client address as the browser): its status.
