@@ -11,10 +11,12 @@ DATA_DIR ?= data
 	size-budget package test-package
 
 # The reference server as the demo, gallery and host example run it.
+# --require-verification: a new account confirms its address by the link in the dev mailbox.
 # --demo-admin-on-public: the demo page's fault and status pickers call the operator API on the
 # demo's own port (loopback clients and pages only). Never use it behind a proxy.
 SERVE = target/release/auth-server --addr 127.0.0.1:$(PORT) --db $(DATA_DIR)/demo.db \
-	  --static-dir dist --locales-dir locales --seed-demo-user --faults --demo-admin-on-public
+	  --static-dir dist --locales-dir locales --seed-demo-user --faults --demo-admin-on-public \
+	  --require-verification
 
 ## Installs what is missing: wasm32 target, trunk, wasm-bindgen, browsers, drivers, npm tools.
 setup:

@@ -154,6 +154,9 @@ function defineClass(name, state, attributes) {
       } else if (state.hooks) {
         // A live widget re-renders with what was typed (a new mode from the page wins over the
         // one the person switched to), once the copy of a newly asked-for locale is here.
+        // An element upgraded in place hears its attributes before it is connected: the
+        // widget it is about to get reads them then, so there is nothing to re-render yet.
+        if (!this.querySelector(":scope > .aw-widget")) return;
         const rerender = () => {
           const live = this.querySelector(":scope > .aw-widget");
           const carry = live ? capture(live) : null;
@@ -388,7 +391,7 @@ function capture(root) {
   const password = form.elements.namedItem("password");
   const carry = {
     mode: root.getAttribute("data-mode"),
-    email: form.elements.namedItem("email").value,
+    email: form.elements.namedItem("email")?.value ?? "", // a new-password step has none
     password: password ? password.value : "",
     shown: password ? password.type === "text" : false,
     submitted: root.hasAttribute("data-aw-submitted"),

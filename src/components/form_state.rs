@@ -68,9 +68,27 @@ fn mark(name: &str) {
     }
 }
 
+thread_local! {
+    /// The link this page was opened with, once out of the address bar. It outlives a widget
+    /// re-rendered by an attribute change, until its step ends ([`end_link`]).
+    static LINK: std::cell::RefCell<Option<(Flow, String)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The page's link: taken from the address bar the first time, then kept in memory.
+fn page_link() -> Option<(Flow, String)> {
+    if let Some(link) = take_link_from_address_bar() {
+        LINK.set(Some(link));
+    }
+    LINK.with_borrow(Clone::clone)
+}
+
+/// The link's step has ended (or its one call has started): no widget takes it again.
+fn end_link() {
+    LINK.set(None);
+}
+
 /// Takes a link token out of `location.hash` and the address bar (`history.replaceState`,
-/// so it stays out of the history, bookmarks and screenshots too). The first widget on the
-/// page to look takes it.
+/// so it stays out of the history, bookmarks and screenshots too).
 fn take_link_from_address_bar() -> Option<(Flow, String)> {
     let window = web_sys::window()?;
     let location = window.location();
@@ -123,7 +141,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     let session_token: StoredValue<Option<String>> = StoredValue::new(None);
     // The token of the link this page was opened with, in memory only: taken out of the
     // address bar at once (recovery-30), dropped when its step ends or the person leaves it.
-    let link = take_link_from_address_bar();
+    let link = page_link();
     let link_token: StoredValue<Option<String>> =
         StoredValue::new(link.as_ref().map(|(_, t)| t.clone()));
     if link
@@ -233,6 +251,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
             Success::SignInNext { email: address } => {
                 // The link did its work: sign in next, as the account it named.
                 link_token.set_value(None);
+                end_link();
                 password.set(String::new());
                 mode.set(Mode::Login);
                 if !address.is_empty() {
@@ -371,6 +390,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     });
     let switch_mode = Callback::new(move |to: Mode| {
         link_token.set_value(None);
+        end_link();
         mode.set(to);
         notice.set(None);
         password.set(String::new());
@@ -439,7 +459,8 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     });
 
     if let Some((Flow::VerifyEmail, _)) = link {
-        // A verification link needs nothing from the person: it is checked at once.
+        // A verification link needs nothing from the person: it is checked at once, once.
+        end_link();
         run(Flow::VerifyEmail, String::new(), None);
     } else if resume_submit && link.is_none() {
         // Asked for before this widget could send it: sent once, now.

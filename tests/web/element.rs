@@ -310,3 +310,39 @@ async fn data_state_follows_the_widget_from_ready_to_signed_in_and_back_after_si
     doc.remove_event_listener_with_callback("auth-ready", listener.as_ref().unchecked_ref())
         .unwrap();
 }
+
+/// A reset link opened on a page whose `<auth-widget>` is already in the markup when the
+/// script defines it (an upgrade in place hears its attributes before it is connected), and an
+/// attribute change after that: the new-password step is there, once, and stays.
+#[wasm_bindgen_test]
+async fn a_reset_link_survives_the_upgrade_and_an_attribute_change() {
+    set_address_fragment(&format!("#auth-reset={}", "cd".repeat(32)));
+    let name = "auth-widget-upgraded-with-a-link";
+    let before = auth_widget::embed::mounted_count();
+    let host = Placed::new(name, &[("locale", "en")]);
+    auth_widget::embed::define_named(name);
+    host.wait_for(".aw-widget[data-mode=new_password]").await;
+    assert_eq!(
+        address_fragment(),
+        "",
+        "the token is out of the address bar"
+    );
+    assert_eq!(
+        auth_widget::embed::mounted_count(),
+        before + 1,
+        "one widget for one element"
+    );
+    host.type_into("input[name=password]", SECRET);
+    host.0.set_attribute("theme", "dark").unwrap();
+    host.wait_for(".aw-widget[data-theme=dark]").await;
+    assert!(
+        host.find(".aw-widget[data-mode=new_password]").is_some(),
+        "the step stays after a re-render"
+    );
+    host.wait_until("and keeps what was typed", 2, |h| {
+        h.input("input[name=password]").value() == SECRET
+    })
+    .await;
+    host.click("[data-action=switch_to_login]");
+    host.wait_for(".aw-widget[data-mode=login]").await;
+}

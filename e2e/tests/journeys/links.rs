@@ -91,7 +91,7 @@ pub async fn sign_up_then_the_emailed_link_confirms_the_address_then_sign_in(cx:
     click(&cx, "[data-action=switch_to_signup]").await;
     cx.wait(
         "the sign-up form",
-        ".aw-widget[data-mode=signup] input[name=password][autocomplete=new-password]",
+        "document.querySelector('.aw-widget[data-mode=signup] input[name=password][autocomplete=new-password]')",
     )
     .await;
     cx.log_in(&email, password).await;
@@ -107,7 +107,8 @@ pub async fn sign_up_then_the_emailed_link_confirms_the_address_then_sign_in(cx:
     );
 
     click(&cx, "[data-action=switch_to_login]").await;
-    cx.log_in(&email, password).await;
+    cx.type_in(PASSWORD, password).await; // the email stays from sign-up
+    cx.enter_in(PASSWORD).await;
     cx.expect_failure(Expect {
         kind: "email_unverified",
         copy: "email_unverified",
@@ -193,7 +194,7 @@ pub async fn forgot_password_then_the_emailed_link_sets_a_new_one_and_ends_every
     open_link(&cx, &server, "auth-reset", &link).await;
     cx.wait(
         "the new-password step",
-        ".aw-widget[data-mode=new_password] input[name=password][autocomplete=new-password]",
+        "document.querySelector('.aw-widget[data-mode=new_password] input[name=password][autocomplete=new-password]')",
     )
     .await;
     expect_token_gone(&cx).await;
