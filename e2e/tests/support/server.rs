@@ -57,6 +57,8 @@ impl Server {
             "--db",
             "sqlite::memory:",
         ])
+        // Both browsers run at once: the operator listener takes a free port too.
+        .args(["--admin-addr", "127.0.0.1:0"])
         // The demo page's fault picker and this harness call the operator API on the
         // public port (loopback only), as `make demo` does; one browser's whole journey
         // list comes from one address, so the burst is the size of the per-minute limit.
