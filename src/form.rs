@@ -74,13 +74,19 @@ impl Mode {
         }
     }
 
-    /// What the live region says while the request is under way.
+    /// What the live region says while this mode's request is under way.
     pub fn pending(self) -> Key {
+        pending_words(self.flow())
+    }
+
+    /// The call this mode's submit makes.
+    pub fn flow(self) -> Flow {
         match self {
-            Mode::Login => Key::FormPendingLogin,
-            Mode::Signup => Key::FormPendingSignup,
-            Mode::Reset | Mode::Resend => Key::FormPendingReset,
-            Mode::NewPassword => Key::FormPendingNewPassword,
+            Mode::Login => Flow::Login,
+            Mode::Signup => Flow::Signup,
+            Mode::Reset => Flow::PasswordReset,
+            Mode::NewPassword => Flow::PasswordResetComplete,
+            Mode::Resend => Flow::VerifyEmailResend,
         }
     }
 
@@ -187,6 +193,18 @@ pub struct Resume {
     pub shown: bool,
     /// A submit was asked for before the widget could send it: it is sent once, now.
     pub submitted: bool,
+}
+
+/// What the live region says while a call is under way: its own words for each call a
+/// person starts (a banner's next step can start a call another mode would make).
+pub fn pending_words(flow: Flow) -> Key {
+    match flow {
+        Flow::Login | Flow::Session | Flow::Logout => Key::FormPendingLogin,
+        Flow::Signup => Key::FormPendingSignup,
+        Flow::PasswordReset | Flow::VerifyEmailResend => Key::FormPendingReset,
+        Flow::PasswordResetComplete => Key::FormPendingNewPassword,
+        Flow::VerifyEmail => Key::FormPendingLink,
+    }
 }
 
 /// A link from an email that opened this page: `#auth-verify=TOKEN` or `#auth-reset=TOKEN`

@@ -5,6 +5,7 @@
 use super::banner::Notice;
 use super::events::{Sink, SuccessDetail};
 use crate::client::{ApiClient, json_body};
+use crate::copy::Key;
 use crate::form::{Mode, Resume, link_in_fragment};
 use crate::guidance::{Action, Focus, GuideOptions, SuccessKind, guide};
 use crate::taxonomy::{Failure, FailureKind, Flow, Success};
@@ -38,6 +39,8 @@ pub struct UseAuthFormReturn {
     pub show_password: RwSignal<bool>,
     /// A request is in flight.
     pub pending: RwSignal<bool>,
+    /// What the live region says while it is (the words of the call in flight).
+    pub pending_words: RwSignal<Key>,
     /// The banner to show, if any. A failure carries its field errors, which the fields read
     /// for `aria-invalid` and the messages under their labels: one source for both.
     pub notice: RwSignal<Option<Notice>>,
@@ -125,6 +128,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     let password = RwSignal::new(resume.password);
     let show_password = RwSignal::new(resume.shown);
     let pending = RwSignal::new(false);
+    let pending_words = RwSignal::new(Key::FormPendingLogin);
     let notice: RwSignal<Option<Notice>> = RwSignal::new(None);
     let session: RwSignal<Option<Notice>> = RwSignal::new(None);
     let heading: NodeRef<html::H2> = NodeRef::new();
@@ -295,6 +299,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         };
         let token = link_token.get_value();
         last_request.set_value(Some((flow, address.clone(), secret.clone())));
+        pending_words.set(crate::form::pending_words(flow));
         pending.set(true);
         notice.set(None);
         spawn_local(async move {
@@ -364,13 +369,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
                 focus_banner(focus);
                 return;
             }
-            let flow = match m {
-                Mode::Login => Flow::Login,
-                Mode::Signup => Flow::Signup,
-                Mode::Reset => Flow::PasswordReset,
-                Mode::NewPassword => Flow::PasswordResetComplete,
-                Mode::Resend => Flow::VerifyEmailResend,
-            };
+            let flow = m.flow();
             let secret = m
                 .password_autocomplete()
                 .is_some()
@@ -472,6 +471,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         password,
         show_password,
         pending,
+        pending_words,
         notice,
         session,
         remaining,

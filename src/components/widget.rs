@@ -121,6 +121,7 @@ pub fn AuthWidget(
         password,
         show_password,
         pending,
+        pending_words,
         notice,
         session,
         remaining,
@@ -176,7 +177,8 @@ pub fn AuthWidget(
                 Some(view! { <SuccessBanner kind=kind email=email i18n=i18n /> }.into_any())
             }
             _ if pending.get() => {
-                Some(view! { <p class="aw-pending">{mode_text(Mode::pending)}</p> }.into_any())
+                let words = text(move || i18n.read().t(pending_words.get()));
+                Some(view! { <p class="aw-pending">{words}</p> }.into_any())
             }
             _ => None,
         })

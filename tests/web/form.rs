@@ -324,10 +324,18 @@ async fn a_reset_link_opens_the_new_password_step_and_a_token_never_issued_offer
 /// fails, "send a new link" leads to a form that asks for the email and sends one.
 #[wasm_bindgen_test]
 async fn a_verification_link_is_checked_at_once_and_a_new_one_can_be_asked_for() {
+    set_fault(Some("slow:800"), Some("verify-email")).await;
     set_address_fragment(&format!("#auth-verify={}", "1e".repeat(32)));
     let w = mount(Mode::Signup);
     assert_eq!(address_fragment(), "");
+    let pending = w.wait_for(".aw-pending").await;
+    assert_eq!(
+        pending.text_content().unwrap(),
+        "Checking your link…",
+        "the live region says what is happening"
+    );
     let banner = w.wait_for("[data-failure=link_invalid]").await;
+    set_fault(None, None).await;
     assert_eq!(
         banner.get_attribute("data-tone").as_deref(),
         Some("warning")
