@@ -1448,3 +1448,94 @@ fn a_link_profile_is_checked_like_the_rest() {
     assert!(p.has(Step::Flow(Flow::VerifyEmail)));
     assert!(!p.has(Step::Flow(Flow::PasswordResetComplete)));
 }
+
+#[test]
+fn firebase_link_flows_send_the_oob_code_and_read_the_email_they_name() {
+    let p = built_in("firebase");
+    let base = "http://127.0.0.1:1/identitytoolkit.googleapis.com/v1";
+    let attributes = [("api-key", "k")];
+    let inputs = Inputs {
+        link_token: Some("9VU3u4gaR5sgYn2X-PHn3"),
+        password: Some("a new pw 2"),
+        attributes: &attributes,
+        ..Inputs::default()
+    };
+    let reset = p
+        .request(Step::Flow(Flow::PasswordResetComplete), base, &inputs)
+        .unwrap();
+    assert_eq!(
+        (reset.url.as_str(), reset.body.as_deref(), reset.credentials),
+        (
+            "http://127.0.0.1:1/identitytoolkit.googleapis.com/v1/accounts:resetPassword?key=k",
+            Some(r#"{"oobCode":"9VU3u4gaR5sgYn2X-PHn3","newPassword":"a new pw 2"}"#),
+            Credentials::Omit
+        )
+    );
+    let verify = p
+        .request(Step::Flow(Flow::VerifyEmail), base, &inputs)
+        .unwrap();
+    assert_eq!(
+        (verify.url.as_str(), verify.body.as_deref()),
+        (
+            "http://127.0.0.1:1/identitytoolkit.googleapis.com/v1/accounts:update?key=k",
+            Some(r#"{"oobCode":"9VU3u4gaR5sgYn2X-PHn3"}"#)
+        )
+    );
+    assert!(!p.has(Step::Flow(Flow::VerifyEmailResend)));
+    // The emulator's answers (firebase-tools 15.34.2).
+    let reset_done = r#"{"kind":"identitytoolkit#ResetPasswordResponse","requestType":"PASSWORD_RESET","email":"f1@example.com"}"#;
+    assert_eq!(
+        sign_in_next(answer(
+            &p,
+            Flow::PasswordResetComplete,
+            200,
+            &[],
+            reset_done
+        )),
+        "f1@example.com"
+    );
+    let verified = r#"{"kind":"identitytoolkit#SetAccountInfoResponse","localId":"JvOuqQbQekE2PUwTYthPIH6rbtW5","emailVerified":true,"providerUserInfo":[{"providerId":"password","email":"f1@example.com","federatedId":"f1@example.com","rawId":"f1@example.com"}],"email":"f1@example.com"}"#;
+    assert_eq!(
+        sign_in_next(answer(&p, Flow::VerifyEmail, 200, &[], verified)),
+        "f1@example.com"
+    );
+    for flow in [Flow::VerifyEmail, Flow::PasswordResetComplete] {
+        assert_eq!(
+            kind(answer(
+                &p,
+                flow,
+                400,
+                &[],
+                &firebase_error("INVALID_OOB_CODE")
+            )),
+            FailureKind::LinkInvalid
+        );
+        // The real service's answer for a code past its lifetime (the emulator never expires one).
+        assert_eq!(
+            kind(answer(
+                &p,
+                flow,
+                400,
+                &[],
+                &firebase_error("EXPIRED_OOB_CODE")
+            )),
+            FailureKind::LinkExpired
+        );
+    }
+    let weak = answer(
+        &p,
+        Flow::PasswordResetComplete,
+        400,
+        &[],
+        &firebase_error("WEAK_PASSWORD : Password should be at least 6 characters"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (
+            weak.kind,
+            weak.field_errors[0].field,
+            weak.field_errors[0].min
+        ),
+        (FailureKind::ValidationFailed, Field::Password, Some(6))
+    );
+}
