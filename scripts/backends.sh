@@ -11,6 +11,9 @@
 #   BACKEND_EMAIL_VERIFICATION  required | optional (defaults: better-auth optional, allauth required;
 #                               the Firebase emulator cannot require it)
 #   BACKEND_SEED_EMAIL, BACKEND_SEED_PASSWORD  the verified account it starts with
+#   BACKEND_MAIL_DIR            a folder where it writes the mails it would send (links and their
+#                               tokens): better-auth one JSON file each, allauth Django's file backend
+#   BACKEND_LINK_TTL_SECS       better-auth: lifetime of its reset and verification links
 #   BACKEND_START_TIMEOUT       seconds to wait for it to answer (default 180)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,7 +23,7 @@ export BACKEND_SEED_PASSWORD=${BACKEND_SEED_PASSWORD:-correct horse battery stap
 export BACKEND_ORIGINS=${BACKEND_ORIGINS:-}
 run_dir="$root/backends/.run"
 
-usage() { sed -n '2,14p' "$0" >&2; exit 2; }
+usage() { sed -n '2,17p' "$0" >&2; exit 2; }
 case "$name" in better-auth|allauth|firebase) ;; *) usage ;; esac
 
 free_port() { # a port P with P..P+$1-1 free on 127.0.0.1

@@ -539,8 +539,13 @@ pub enum Translated {
     NoSession {
         status: u16,
     },
-    /// Accepted; nothing to read (sign-out, reset request).
+    /// Accepted; nothing to read (sign-out, reset request, a new verification link).
     Done,
+    /// A link did its work: the person signs in next, as this email (empty when the API's
+    /// answer does not name it).
+    SignInNext {
+        email: String,
+    },
     Refused(Refusal),
     /// Not the shape the profile promised (HTML, malformed JSON, a success without a user).
     Unexpected {
@@ -574,10 +579,17 @@ pub fn classify_translated(flow: Flow, answer: Translated) -> Outcome {
         {
             Ok(Success::Done)
         }
+        Translated::SignInNext { email }
+            if matches!(flow, Flow::VerifyEmail | Flow::PasswordResetComplete) =>
+        {
+            Ok(Success::SignInNext { email })
+        }
         Translated::Refused(refusal) if (400..600).contains(&refusal.status) => {
             Err(after_session_rule(flow, decide(flow, refusal)))
         }
-        Translated::SignedIn { .. } | Translated::Done => Err(unexpected(200)),
+        Translated::SignedIn { .. } | Translated::Done | Translated::SignInNext { .. } => {
+            Err(unexpected(200))
+        }
         Translated::CheckInbox { status }
         | Translated::NoSession { status }
         | Translated::Unexpected { status }

@@ -1049,3 +1049,493 @@ fn the_worked_example_profile_follows_the_schema() {
     check(&schema, &schema, &doc, "acme", &mut problems);
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+// ---- Links sent by email: completing a reset, verifying, a new verification link ------------
+
+fn sign_in_next(o: Outcome) -> String {
+    match o {
+        Ok(Success::SignInNext { email }) => email,
+        other => panic!("expected sign in next, got {other:?}"),
+    }
+}
+
+fn link_inputs<'a>(token: Option<&'a str>, password: Option<&'a str>) -> Inputs<'a> {
+    Inputs {
+        email: "a@example.com",
+        password,
+        link_token: token,
+        cookies: "csrftoken=c",
+        ..Inputs::default()
+    }
+}
+
+#[test]
+fn contract_link_flows_send_the_token_and_read_sign_in_next_with_the_email() {
+    let p = built_in("contract");
+    let base = "https://api.example.com/auth";
+    let reset = p
+        .request(
+            Step::Flow(Flow::PasswordResetComplete),
+            base,
+            &link_inputs(Some("ab12"), Some("new pw")),
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            reset.method.as_str(),
+            reset.url.as_str(),
+            reset.body.as_deref()
+        ),
+        (
+            "POST",
+            "https://api.example.com/auth/password-reset/complete",
+            Some(r#"{"token":"ab12","password":"new pw"}"#)
+        )
+    );
+    let verify = p
+        .request(
+            Step::Flow(Flow::VerifyEmail),
+            base,
+            &link_inputs(Some("ab12"), None),
+        )
+        .unwrap();
+    assert_eq!(
+        (verify.url.as_str(), verify.body.as_deref()),
+        (
+            "https://api.example.com/auth/verify-email",
+            Some(r#"{"token":"ab12"}"#)
+        )
+    );
+    let resend = p
+        .request(
+            Step::Flow(Flow::VerifyEmailResend),
+            base,
+            &link_inputs(None, None),
+        )
+        .unwrap();
+    assert_eq!(
+        (resend.url.as_str(), resend.body.as_deref()),
+        (
+            "https://api.example.com/auth/verify-email/resend",
+            Some(r#"{"email":"a@example.com"}"#)
+        )
+    );
+    // No link token: nothing is sent.
+    assert_eq!(
+        p.request(
+            Step::Flow(Flow::VerifyEmail),
+            base,
+            &link_inputs(None, None)
+        ),
+        Err(RequestError::MissingLinkToken)
+    );
+    // The reference server's answers.
+    let done = r#"{"next":"sign_in","email":"a@example.com"}"#;
+    for flow in [Flow::VerifyEmail, Flow::PasswordResetComplete] {
+        assert_eq!(
+            sign_in_next(answer(&p, flow, 200, &[], done)),
+            "a@example.com"
+        );
+    }
+    assert_eq!(
+        answer(
+            &p,
+            Flow::VerifyEmailResend,
+            202,
+            &[],
+            r#"{"next":"check_email"}"#
+        ),
+        Ok(Success::Done)
+    );
+    // A sign-in answer is not a link's answer, nor a link's answer a sign-in.
+    assert_eq!(
+        kind(answer(&p, Flow::Login, 200, &[], done)),
+        FailureKind::UnexpectedResponse
+    );
+}
+
+#[test]
+fn better_auth_reset_complete_sends_token_and_new_password_and_reads_its_answers() {
+    let p = built_in("better-auth");
+    let r = p
+        .request(
+            Step::Flow(Flow::PasswordResetComplete),
+            "http://h/api/auth",
+            &link_inputs(Some("YgKI8RgXPTpkeJeKIQCS3BhP"), Some("a new pw 9")),
+        )
+        .unwrap();
+    assert_eq!(
+        (r.method.as_str(), r.url.as_str(), r.body.as_deref()),
+        (
+            "POST",
+            "http://h/api/auth/reset-password",
+            Some(r#"{"token":"YgKI8RgXPTpkeJeKIQCS3BhP","newPassword":"a new pw 9"}"#)
+        )
+    );
+    // Its success names no email: the sign-in that follows starts empty.
+    assert_eq!(
+        sign_in_next(answer(
+            &p,
+            Flow::PasswordResetComplete,
+            200,
+            &[],
+            r#"{"status":true}"#
+        )),
+        ""
+    );
+    // Unknown, used and expired reset tokens all answer this: a link that no longer works.
+    let invalid = r#"{"message":"Invalid token","code":"INVALID_TOKEN"}"#;
+    assert_eq!(
+        kind(answer(&p, Flow::PasswordResetComplete, 400, &[], invalid)),
+        FailureKind::LinkInvalid
+    );
+    let weak = answer(
+        &p,
+        Flow::PasswordResetComplete,
+        400,
+        &[],
+        r#"{"message":"Password too short","code":"PASSWORD_TOO_SHORT"}"#,
+    )
+    .unwrap_err();
+    assert_eq!(weak.kind, FailureKind::ValidationFailed);
+    assert_eq!(
+        (
+            weak.field_errors[0].field,
+            weak.field_errors[0].code,
+            weak.field_errors[0].min
+        ),
+        (Field::Password, FieldErrorCode::TooShort, Some(8))
+    );
+}
+
+#[test]
+fn better_auth_verification_is_a_get_with_the_token_in_the_query() {
+    let p = built_in("better-auth");
+    let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6InYxQGV4YW1wbGUuY29tIn0.3veQ7x-FR_yH";
+    let r = p
+        .request(
+            Step::Flow(Flow::VerifyEmail),
+            "http://h/api/auth/",
+            &link_inputs(Some(jwt), None),
+        )
+        .unwrap();
+    assert_eq!(
+        (r.method.as_str(), r.url.clone(), r.body),
+        (
+            "GET",
+            format!("http://h/api/auth/verify-email?token={jwt}"),
+            None
+        )
+    );
+    assert!(
+        !r.headers.iter().any(|(k, _)| k == "Content-Type"),
+        "{:?}",
+        r.headers
+    );
+    // Characters outside the form-urlencoded safe set are escaped.
+    let odd = p
+        .request(
+            Step::Flow(Flow::VerifyEmail),
+            "http://h/api/auth",
+            &link_inputs(Some("a+b/c&d=e"), None),
+        )
+        .unwrap();
+    assert_eq!(
+        odd.url,
+        "http://h/api/auth/verify-email?token=a%2Bb%2Fc%26d%3De"
+    );
+    // The first use and every later one answer alike (its tokens are signed, not stored).
+    assert_eq!(
+        sign_in_next(answer(
+            &p,
+            Flow::VerifyEmail,
+            200,
+            &[],
+            r#"{"status":true,"user":null}"#
+        )),
+        ""
+    );
+    assert_eq!(
+        kind(answer(
+            &p,
+            Flow::VerifyEmail,
+            401,
+            &[],
+            r#"{"message":"Invalid token","code":"INVALID_TOKEN"}"#
+        )),
+        FailureKind::LinkInvalid
+    );
+    assert_eq!(
+        kind(answer(
+            &p,
+            Flow::VerifyEmail,
+            401,
+            &[],
+            r#"{"message":"Token expired","code":"TOKEN_EXPIRED"}"#
+        )),
+        FailureKind::LinkExpired
+    );
+}
+
+#[test]
+fn better_auth_new_verification_link_is_done_and_its_limit_a_countdown() {
+    let p = built_in("better-auth");
+    let r = p
+        .request(
+            Step::Flow(Flow::VerifyEmailResend),
+            "http://h/api/auth",
+            &link_inputs(None, None),
+        )
+        .unwrap();
+    assert_eq!(
+        (r.url.as_str(), r.body.as_deref()),
+        (
+            "http://h/api/auth/send-verification-email",
+            Some(r#"{"email":"a@example.com"}"#)
+        )
+    );
+    assert_eq!(
+        answer(&p, Flow::VerifyEmailResend, 200, &[], r#"{"status":true}"#),
+        Ok(Success::Done)
+    );
+    let limited = answer(
+        &p,
+        Flow::VerifyEmailResend,
+        429,
+        &[("x-retry-after", "60")],
+        r#"{"message":"Too many requests. Please try again later."}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (limited.kind, limited.retry_after),
+        (FailureKind::RateLimited, Some(60))
+    );
+}
+
+const ALLAUTH_SIGNED_OUT: &str = r#"{"status": 401, "data": {"flows": [{"id": "login"}, {"id": "signup"}]}, "meta": {"is_authenticated": false}}"#;
+
+#[test]
+fn allauth_link_flows_send_the_key_with_the_csrf_header() {
+    let p = built_in("allauth");
+    let base = "http://h/_allauth/browser/v1";
+    let key = "Mg:1xXv7l:8_d3prKTSd_j8ArBXEw9wybA2SSiU189puRD-lgNryY";
+    let verify = p
+        .request(
+            Step::Flow(Flow::VerifyEmail),
+            base,
+            &link_inputs(Some(key), None),
+        )
+        .unwrap();
+    assert_eq!(
+        (verify.method.as_str(), verify.url.as_str()),
+        ("POST", "http://h/_allauth/browser/v1/auth/email/verify")
+    );
+    assert_eq!(verify.body, Some(format!(r#"{{"key":"{key}"}}"#)));
+    assert!(verify.headers.contains(&("X-CSRFToken".into(), "c".into())));
+    let reset = p
+        .request(
+            Step::Flow(Flow::PasswordResetComplete),
+            base,
+            &link_inputs(Some("1-ditzdq-64128a8bff2c"), Some("new pw")),
+        )
+        .unwrap();
+    assert_eq!(
+        (reset.url.as_str(), reset.body.as_deref()),
+        (
+            "http://h/_allauth/browser/v1/auth/password/reset",
+            Some(r#"{"key":"1-ditzdq-64128a8bff2c","password":"new pw"}"#)
+        )
+    );
+    // allauth offers no new verification link to a signed-out person.
+    assert!(!p.has(Step::Flow(Flow::VerifyEmailResend)));
+    assert_eq!(
+        p.request(
+            Step::Flow(Flow::VerifyEmailResend),
+            base,
+            &link_inputs(None, None)
+        ),
+        Err(RequestError::NoCall)
+    );
+}
+
+#[test]
+fn allauth_link_answers_read_as_sign_in_next_link_invalid_and_password_errors() {
+    let p = built_in("allauth");
+    // Done and not signed in: a 401 with no pending flow.
+    for flow in [Flow::VerifyEmail, Flow::PasswordResetComplete] {
+        assert_eq!(
+            sign_in_next(answer(&p, flow, 401, &[], ALLAUTH_SIGNED_OUT)),
+            ""
+        );
+    }
+    // With ACCOUNT_LOGIN_ON_PASSWORD_RESET on, it answers as a sign-in does: the email is there.
+    let signed_in = r#"{"status": 200, "data": {"user": {"id": 1, "display": "seeded", "email": "seeded@example.com", "has_usable_password": true, "username": "seeded"}, "methods": [{"method": "password", "at": 1796021061.966763, "email": "seeded@example.com"}]}, "meta": {"is_authenticated": true}}"#;
+    assert_eq!(
+        sign_in_next(answer(&p, Flow::PasswordResetComplete, 200, &[], signed_in)),
+        "seeded@example.com"
+    );
+    // One answer for unknown, expired and used keys: link_invalid.
+    let verify_bad = r#"{"status": 400, "errors": [{"message": "Invalid or expired key.", "code": "invalid_or_expired_key", "param": "key"}]}"#;
+    assert_eq!(
+        kind(answer(&p, Flow::VerifyEmail, 400, &[], verify_bad)),
+        FailureKind::LinkInvalid
+    );
+    let reset_bad = r#"{"status": 400, "errors": [{"message": "The password reset token was invalid.", "code": "invalid_password_reset", "param": "key"}]}"#;
+    let f = answer(&p, Flow::PasswordResetComplete, 400, &[], reset_bad).unwrap_err();
+    assert_eq!(
+        (f.kind, f.field_errors.len()),
+        (FailureKind::LinkInvalid, 0)
+    );
+    // A weak new password: its reasons at the password field.
+    let weak = r#"{"status": 400, "errors": [{"message": "This password is too common.", "code": "password_too_common", "param": "password"}, {"message": "This password is entirely numeric.", "code": "password_entirely_numeric", "param": "password"}]}"#;
+    let f = answer(&p, Flow::PasswordResetComplete, 400, &[], weak).unwrap_err();
+    assert_eq!(f.kind, FailureKind::ValidationFailed);
+    assert_eq!(
+        f.field_errors
+            .iter()
+            .map(|e| (e.field, e.code))
+            .collect::<Vec<_>>(),
+        [(Field::Password, FieldErrorCode::Common)]
+    );
+    let short = r#"{"status": 400, "errors": [{"message": "This password is too short. It must contain at least 8 characters.", "code": "password_too_short", "param": "password"}]}"#;
+    let f = answer(&p, Flow::PasswordResetComplete, 400, &[], short).unwrap_err();
+    assert_eq!(
+        (f.kind, f.field_errors[0].code, f.field_errors[0].min),
+        (
+            FailureKind::ValidationFailed,
+            FieldErrorCode::TooShort,
+            Some(8)
+        )
+    );
+}
+
+#[test]
+fn a_link_profile_is_checked_like_the_rest() {
+    let base = r#"{"version":1,"name":"x","errors":{"code":["/code"]},"flows":{
+        "sign_in":{"method":"POST","path":"/a","success":[200],"user":{"id":"/i","email":"/e"}},
+        "sign_up":{"method":"POST","path":"/a","success":[200],"user":{"id":"/i","email":"/e"}},
+        "session":{"method":"GET","path":"/a","success":[200],"user":{"id":"/i","email":"/e"}},
+        "reset_request":{"method":"POST","path":"/a","success":[200]},"#;
+    let cases = [
+        // The email of a link's answer is read only where a link's answer is.
+        (
+            r#""verify_resend":{"method":"POST","path":"/r","success":[200],"email":"/e"}}}"#,
+            "/flows/verify_resend",
+        ),
+        // A GET has no body, but may carry its fields in the query.
+        (
+            r#""verify_email":{"method":"GET","path":"/v","body":"json","fields":{"link_token":"t"},"success":[200]}}}"#,
+            "/flows/verify_email",
+        ),
+        (
+            r#""verify_email":{"method":"GET","path":"/v","body":"query","fields":{"link":"t"},"success":[200]}}}"#,
+            "/flows/verify_email/fields/link",
+        ),
+        (
+            r#""reset_complete":{"method":"POST","path":"/c","success":[200],"email":"e"}}}"#,
+            "/flows/reset_complete/email",
+        ),
+    ];
+    for (tail, at) in cases {
+        let text = format!("{base}{tail}");
+        let e = Profile::parse(&text).expect_err(&text);
+        assert_eq!(e.at, at, "{e}");
+    }
+    let ok = format!(
+        r#"{base}"verify_email":{{"method":"GET","path":"/v","body":"query","fields":{{"link_token":"t"}},"success":[200],"email":"/user/email"}}}}}}"#
+    );
+    let p = Profile::parse(&ok).unwrap_or_else(|e| panic!("{e}"));
+    assert!(p.has(Step::Flow(Flow::VerifyEmail)));
+    assert!(!p.has(Step::Flow(Flow::PasswordResetComplete)));
+}
+
+#[test]
+fn firebase_link_flows_send_the_oob_code_and_read_the_email_they_name() {
+    let p = built_in("firebase");
+    let base = "http://127.0.0.1:1/identitytoolkit.googleapis.com/v1";
+    let attributes = [("api-key", "k")];
+    let inputs = Inputs {
+        link_token: Some("9VU3u4gaR5sgYn2X-PHn3"),
+        password: Some("a new pw 2"),
+        attributes: &attributes,
+        ..Inputs::default()
+    };
+    let reset = p
+        .request(Step::Flow(Flow::PasswordResetComplete), base, &inputs)
+        .unwrap();
+    assert_eq!(
+        (reset.url.as_str(), reset.body.as_deref(), reset.credentials),
+        (
+            "http://127.0.0.1:1/identitytoolkit.googleapis.com/v1/accounts:resetPassword?key=k",
+            Some(r#"{"oobCode":"9VU3u4gaR5sgYn2X-PHn3","newPassword":"a new pw 2"}"#),
+            Credentials::Omit
+        )
+    );
+    let verify = p
+        .request(Step::Flow(Flow::VerifyEmail), base, &inputs)
+        .unwrap();
+    assert_eq!(
+        (verify.url.as_str(), verify.body.as_deref()),
+        (
+            "http://127.0.0.1:1/identitytoolkit.googleapis.com/v1/accounts:update?key=k",
+            Some(r#"{"oobCode":"9VU3u4gaR5sgYn2X-PHn3"}"#)
+        )
+    );
+    assert!(!p.has(Step::Flow(Flow::VerifyEmailResend)));
+    // The emulator's answers (firebase-tools 15.34.2).
+    let reset_done = r#"{"kind":"identitytoolkit#ResetPasswordResponse","requestType":"PASSWORD_RESET","email":"f1@example.com"}"#;
+    assert_eq!(
+        sign_in_next(answer(
+            &p,
+            Flow::PasswordResetComplete,
+            200,
+            &[],
+            reset_done
+        )),
+        "f1@example.com"
+    );
+    let verified = r#"{"kind":"identitytoolkit#SetAccountInfoResponse","localId":"JvOuqQbQekE2PUwTYthPIH6rbtW5","emailVerified":true,"providerUserInfo":[{"providerId":"password","email":"f1@example.com","federatedId":"f1@example.com","rawId":"f1@example.com"}],"email":"f1@example.com"}"#;
+    assert_eq!(
+        sign_in_next(answer(&p, Flow::VerifyEmail, 200, &[], verified)),
+        "f1@example.com"
+    );
+    for flow in [Flow::VerifyEmail, Flow::PasswordResetComplete] {
+        assert_eq!(
+            kind(answer(
+                &p,
+                flow,
+                400,
+                &[],
+                &firebase_error("INVALID_OOB_CODE")
+            )),
+            FailureKind::LinkInvalid
+        );
+        // The real service's answer for a code past its lifetime (the emulator never expires one).
+        assert_eq!(
+            kind(answer(
+                &p,
+                flow,
+                400,
+                &[],
+                &firebase_error("EXPIRED_OOB_CODE")
+            )),
+            FailureKind::LinkExpired
+        );
+    }
+    let weak = answer(
+        &p,
+        Flow::PasswordResetComplete,
+        400,
+        &[],
+        &firebase_error("WEAK_PASSWORD : Password should be at least 6 characters"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (
+            weak.kind,
+            weak.field_errors[0].field,
+            weak.field_errors[0].min
+        ),
+        (FailureKind::ValidationFailed, Field::Password, Some(6))
+    );
+}

@@ -260,8 +260,19 @@ fn field_errors(
 }
 
 fn read_success(flow: Flow, spec: &FlowSpec, status: u16, doc: Option<&Value<'_>>) -> Translated {
-    if !matches!(flow, Flow::Login | Flow::Signup | Flow::Session) {
-        return Translated::Done;
+    match flow {
+        Flow::Login | Flow::Signup | Flow::Session => {}
+        // A link did its work: sign in next, as the email the answer names (many name none).
+        Flow::VerifyEmail | Flow::PasswordResetComplete => {
+            return Translated::SignInNext {
+                email: spec
+                    .email
+                    .as_deref()
+                    .and_then(|p| doc?.pointer(p)?.as_str())
+                    .unwrap_or_default(),
+            };
+        }
+        _ => return Translated::Done,
     }
     let user = (|| {
         let doc = doc?;

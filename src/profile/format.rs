@@ -4,7 +4,7 @@ use crate::json::{self, Value};
 use crate::taxonomy::{FailureKind, Field, FieldErrorCode, Flow};
 use std::fmt;
 
-/// A call a profile can describe: the five flows, and the optional status call.
+/// A call a profile can describe: the flows, and the optional status call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     Flow(Flow),
@@ -42,6 +42,8 @@ pub enum Encoding {
     None,
     Json,
     Form,
+    /// No body: the fields go into the URL's query string (a link a `GET` confirms).
+    Query,
 }
 
 /// What the widget puts into a request field.
@@ -53,6 +55,8 @@ pub(crate) enum Input {
     Name,
     /// The token the sign-in answer gave.
     Token,
+    /// The token of the link the email carried (verification or password reset).
+    LinkToken,
 }
 
 /// A constant in `extra` or a matcher.
@@ -95,6 +99,8 @@ pub(crate) struct FlowSpec {
     pub user_id: Option<String>,
     pub user_email: Option<String>,
     pub token: Option<String>,
+    /// Link flows: where a success answer names the account's email, if it does.
+    pub email: Option<String>,
     pub inbox: Option<Matcher>,
     pub no_session: Option<Matcher>,
 }
@@ -339,6 +345,9 @@ impl Profile {
             "session",
             "sign_out",
             "reset_request",
+            "reset_complete",
+            "verify_email",
+            "verify_resend",
             "status",
         ])?;
         let mut flows = Vec::new();
@@ -348,9 +357,16 @@ impl Profile {
             Step::Flow(Flow::Session),
             Step::Flow(Flow::Logout),
             Step::Flow(Flow::PasswordReset),
+            Step::Flow(Flow::PasswordResetComplete),
+            Step::Flow(Flow::VerifyEmail),
+            Step::Flow(Flow::VerifyEmailResend),
             Step::Status,
         ] {
-            let optional = matches!(step, Step::Status | Step::Flow(Flow::Logout));
+            // The four calls every widget makes; the rest are there when the API has them.
+            let optional = !matches!(
+                step,
+                Step::Flow(Flow::Login | Flow::Signup | Flow::Session | Flow::PasswordReset)
+            );
             match flows_at.child(step.key()) {
                 Some(f) => flows.push((step, parse_flow(&f, step)?)),
                 None if optional => {}
@@ -407,6 +423,7 @@ fn parse_flow(at: &At<'_>, step: Step) -> Res<FlowSpec> {
         "success",
         "user",
         "token",
+        "email",
         "inbox",
         "no_session",
     ])?;
@@ -426,7 +443,13 @@ fn parse_flow(at: &At<'_>, step: Step) -> Res<FlowSpec> {
             "none" => Encoding::None,
             "json" => Encoding::Json,
             "form" => Encoding::Form,
-            _ => return err(&b.path, "expected \"json\", \"form\" or \"none\""),
+            "query" => Encoding::Query,
+            _ => {
+                return err(
+                    &b.path,
+                    "expected \"json\", \"form\", \"query\" or \"none\"",
+                );
+            }
         },
     };
     let mut fields = Vec::new();
@@ -437,7 +460,13 @@ fn parse_flow(at: &At<'_>, step: Step) -> Res<FlowSpec> {
                 "password" => Input::Password,
                 "name" => Input::Name,
                 "token" => Input::Token,
-                _ => return err(&v.path, "expected one of email, password, name, token"),
+                "link_token" => Input::LinkToken,
+                _ => {
+                    return err(
+                        &v.path,
+                        "expected one of email, password, name, token, link_token",
+                    );
+                }
             };
             fields.push((input, v.string()?));
         }
@@ -445,10 +474,10 @@ fn parse_flow(at: &At<'_>, step: Step) -> Res<FlowSpec> {
     if body == Encoding::None && !fields.is_empty() {
         return err(
             &at.path,
-            "\"fields\" needs a \"body\" of \"json\" or \"form\"",
+            "\"fields\" needs a \"body\" of \"json\", \"form\" or \"query\"",
         );
     }
-    if body != Encoding::None && method == "GET" {
+    if matches!(body, Encoding::Json | Encoding::Form) && method == "GET" {
         return err(&at.path, "a GET request cannot have a body");
     }
     let mut extra = Vec::new();
@@ -477,6 +506,18 @@ fn parse_flow(at: &At<'_>, step: Step) -> Res<FlowSpec> {
             "missing required member \"user\" (where the signed-in user is)",
         );
     }
+    let email = at.opt_pointer("email")?;
+    if email.is_some()
+        && !matches!(
+            step,
+            Step::Flow(Flow::VerifyEmail | Flow::PasswordResetComplete)
+        )
+    {
+        return err(
+            &at.path,
+            "\"email\" is read only on verify_email and reset_complete",
+        );
+    }
     Ok(FlowSpec {
         method,
         path,
@@ -493,6 +534,7 @@ fn parse_flow(at: &At<'_>, step: Step) -> Res<FlowSpec> {
         user_id,
         user_email,
         token: at.opt_pointer("token")?,
+        email,
         inbox: at.child("inbox").map(|m| parse_matcher(&m)).transpose()?,
         no_session: at
             .child("no_session")

@@ -12,6 +12,8 @@ pub struct Inputs<'a> {
     pub name: Option<&'a str>,
     /// The token from the sign-in or sign-up answer (kept in memory only).
     pub token: Option<&'a str>,
+    /// The token of the link that opened the page (`#auth-verify=…`, `#auth-reset=…`).
+    pub link_token: Option<&'a str>,
     /// The page's cookies as `document.cookie` gives them (`a=1; b=2`), read for the CSRF token
     /// just before each request, so a rotated token is always the one sent.
     pub cookies: &'a str,
@@ -41,6 +43,8 @@ pub enum RequestError {
     MissingCsrfCookie(String),
     /// The call needs the token from a sign-in answer, and there is none.
     MissingToken,
+    /// The call needs the token of a link, and there is none.
+    MissingLinkToken,
 }
 
 impl fmt::Display for RequestError {
@@ -53,6 +57,7 @@ impl fmt::Display for RequestError {
             ),
             RequestError::MissingCsrfCookie(c) => write!(f, "the \"{c}\" cookie is not set yet"),
             RequestError::MissingToken => write!(f, "no token from a sign-in to send"),
+            RequestError::MissingLinkToken => write!(f, "no token from a link to send"),
         }
     }
 }
@@ -106,6 +111,11 @@ impl Profile {
         }
         let body = match flow.body {
             Encoding::None => None,
+            Encoding::Query => {
+                url.push(if url.contains('?') { '&' } else { '?' });
+                url.push_str(&form_body(flow, inputs)?);
+                None
+            }
             Encoding::Json => {
                 headers.push(("Content-Type".into(), "application/json".into()));
                 Some(json_body(flow, inputs)?)
@@ -146,6 +156,12 @@ fn values<'a>(
                     .to_string(),
             ),
             Input::Token => Some(inputs.token.ok_or(RequestError::MissingToken)?.to_string()),
+            Input::LinkToken => Some(
+                inputs
+                    .link_token
+                    .ok_or(RequestError::MissingLinkToken)?
+                    .to_string(),
+            ),
         };
         if let Some(v) = value {
             out.push((wire.as_str(), Scalar::Str(v)));

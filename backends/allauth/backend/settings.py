@@ -5,6 +5,8 @@ Environment:
                               (CORS with credentials and CSRF trusted origins)
   BACKEND_EMAIL_VERIFICATION  "required" (allauth's "mandatory", the default) or "optional"
   BACKEND_DATA_DIR            where the SQLite database and sent mails go (default: a new temp dir)
+  BACKEND_MAIL_DIR            where the mails it would send are written, one file per mail
+                              (default: BACKEND_DATA_DIR/mail)
 
 Only for tests and local trials: the secret key is public and DEBUG is off but runserver is used.
 """
@@ -63,7 +65,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Mails (verification, password reset) are written to files instead of being sent.
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_FILE_PATH = os.environ.get("BACKEND_MAIL_DIR") or DATA_DIR / "mail"
 
 # django-allauth, headless only (https://docs.allauth.org/en/latest/headless/configuration.html)
 HEADLESS_ONLY = True
