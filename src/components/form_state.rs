@@ -109,7 +109,12 @@ fn take_link_from_address_bar() -> Option<(Flow, String)> {
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
-    Some((link.flow, link.token))
+    // Some servers percent-encode the token in their links (`%3A` for `:`).
+    let token = js_sys::decode_uri_component(&link.token)
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or(link.token);
+    Some((link.flow, token))
 }
 
 /// The state and behaviour of one widget instance. Timers and window listeners it creates

@@ -271,7 +271,8 @@ async fn sign_out_ends_the_session_and_brings_the_form_back_with_focus_on_its_he
 /// "send a new link" that asks for the email.
 #[wasm_bindgen_test]
 async fn a_reset_link_opens_the_new_password_step_and_a_token_never_issued_offers_a_new_link() {
-    set_address_fragment(&format!("#auth-reset={}&tab=2", "0f".repeat(32)));
+    // A token some servers percent-encode (`:` as `%3A`) reaches the API decoded.
+    set_address_fragment(&format!("#auth-reset=key%3A{}&tab=2", "0f".repeat(32)));
     let w = mount(Mode::Login);
     assert_eq!(
         address_fragment(),
@@ -299,9 +300,22 @@ async fn a_reset_link_opens_the_new_password_step_and_a_token_never_issued_offer
     assert!(summary.text_content().unwrap().contains('8'));
     assert_eq!(requests_to("/auth/password-reset/complete"), before);
 
+    let spy = js_sys::Function::new_no_args(
+        "const f = window.fetch; window.__awBodies = []; window.__awFetch = f; \
+         window.fetch = (u, i) => { window.__awBodies.push(String(i && i.body)); return f(u, i); };",
+    );
+    spy.call0(&wasm_bindgen::JsValue::NULL).unwrap();
     w.type_into("input[name=password]", "a long enough new password");
     w.click("button[type=submit]");
     let banner = w.wait_for("[data-failure=link_invalid]").await;
+    let bodies = js_sys::eval("window.fetch = window.__awFetch; JSON.stringify(window.__awBodies)")
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(
+        bodies.contains(&format!("key:{}", "0f".repeat(32))),
+        "the token is sent decoded: {bodies}"
+    );
     assert_eq!(
         password.value(),
         "",
