@@ -193,6 +193,9 @@ impl FailureKind {
             C::LinkExpired => FailureKind::LinkExpired,
             C::LinkUsed => FailureKind::LinkUsed,
             C::LinkInvalid => FailureKind::LinkInvalid,
+            // The second step of a sign-in is not made by the widget yet: until it is, these
+            // codes read as codes it does not know.
+            C::CodeInvalid | C::CodeUsed | C::CodesPaused | C::StepExpired => return None,
         };
         Some((kind, code.is_server_error()))
     }

@@ -24,12 +24,18 @@ pub enum Call {
     VerifyEmail,
     /// Ask for a new verification link.
     VerifyEmailResend,
+    /// The second step of a sign-in: a one-time or recovery code with the step token.
+    LoginSecondFactor,
+    /// Start setting up one-time codes (signed in): a new secret, not yet in use.
+    TotpSetup,
+    /// Turn one-time codes on with a first code from the new secret; answers recovery codes.
+    TotpConfirm,
     Status,
 }
 
 impl Call {
     /// Every call.
-    pub const ALL: [Call; 9] = [
+    pub const ALL: [Call; 12] = [
         Call::Login,
         Call::Signup,
         Call::Session,
@@ -38,6 +44,9 @@ impl Call {
         Call::PasswordResetComplete,
         Call::VerifyEmail,
         Call::VerifyEmailResend,
+        Call::LoginSecondFactor,
+        Call::TotpSetup,
+        Call::TotpConfirm,
         Call::Status,
     ];
 
@@ -60,6 +69,9 @@ impl Call {
             Call::PasswordResetComplete => "password-reset/complete",
             Call::VerifyEmail => "verify-email",
             Call::VerifyEmailResend => "verify-email/resend",
+            Call::LoginSecondFactor => "login/second-factor",
+            Call::TotpSetup => "totp/setup",
+            Call::TotpConfirm => "totp/confirm",
             Call::Status => "status",
         }
     }
@@ -98,11 +110,19 @@ pub enum Code {
     LinkUsed,
     /// A reset or verification token this service never issued (mistyped, cut short).
     LinkInvalid,
+    /// A one-time or recovery code that does not match.
+    CodeInvalid,
+    /// A one-time code that has already been used (replay refused).
+    CodeUsed,
+    /// Too many wrong codes for this account; `Retry-After` says how long to wait.
+    CodesPaused,
+    /// The sign-in's second step is past its lifetime or already done: start again.
+    StepExpired,
 }
 
 impl Code {
     /// Every code, in the order of docs/contract.md.
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 19] = [
         Code::InvalidCredentials,
         Code::AccountLocked,
         Code::AccountDisabled,
@@ -118,6 +138,10 @@ impl Code {
         Code::LinkExpired,
         Code::LinkUsed,
         Code::LinkInvalid,
+        Code::CodeInvalid,
+        Code::CodeUsed,
+        Code::CodesPaused,
+        Code::StepExpired,
     ];
 
     /// The `code` member's value.
@@ -138,6 +162,10 @@ impl Code {
             Code::LinkExpired => "link_expired",
             Code::LinkUsed => "link_used",
             Code::LinkInvalid => "link_invalid",
+            Code::CodeInvalid => "code_invalid",
+            Code::CodeUsed => "code_used",
+            Code::CodesPaused => "codes_paused",
+            Code::StepExpired => "step_expired",
         }
     }
 
@@ -149,17 +177,21 @@ impl Code {
     /// The HTTP status that accompanies it.
     pub fn status(self) -> u16 {
         match self {
-            Code::InvalidCredentials | Code::SessionInvalid | Code::SessionExpired => 401,
+            Code::InvalidCredentials
+            | Code::SessionInvalid
+            | Code::SessionExpired
+            | Code::CodeInvalid
+            | Code::CodeUsed => 401,
             Code::AccountLocked
             | Code::AccountDisabled
             | Code::EmailUnverified
             | Code::SignupClosed => 403,
             Code::ValidationFailed => 422,
             Code::EmailTaken => 409,
-            Code::RateLimited => 429,
+            Code::RateLimited | Code::CodesPaused => 429,
             Code::ServiceUnavailable => 503,
             Code::InternalError => 500,
-            Code::LinkExpired | Code::LinkUsed => 410,
+            Code::LinkExpired | Code::LinkUsed | Code::StepExpired => 410,
             Code::LinkInvalid => 400,
         }
     }
@@ -173,7 +205,7 @@ impl Code {
     pub fn wants_retry_after(self) -> bool {
         matches!(
             self,
-            Code::RateLimited | Code::ServiceUnavailable | Code::AccountLocked
+            Code::RateLimited | Code::ServiceUnavailable | Code::AccountLocked | Code::CodesPaused
         )
     }
 }

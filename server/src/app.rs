@@ -30,7 +30,7 @@ use crate::serve::Limits;
 use crate::state::{AppState, Shared, client_ip};
 use crate::status::StatusStore;
 use crate::tokens::Keyring;
-use crate::{admin, auth, db, keyfile, links, ops};
+use crate::{admin, auth, db, factors, keyfile, links, ops};
 
 pub const DEMO_EMAIL: &str = "demo@example.com";
 pub const DEMO_PASSWORD: &str = "correct horse battery staple";
@@ -82,6 +82,9 @@ fn api_router() -> OpenApiRouter<Shared> {
         .routes(routes!(links::password_reset_complete))
         .routes(routes!(links::verify_email))
         .routes(routes!(links::verify_email_resend))
+        .routes(routes!(factors::second_factor))
+        .routes(routes!(factors::totp_setup))
+        .routes(routes!(factors::totp_confirm))
         .routes(routes!(ops::status))
         .routes(routes!(ops::telemetry))
 }
@@ -297,6 +300,7 @@ fn endpoint_of(path: &str) -> Option<&'static str> {
         "password-reset/complete" => "password-reset-complete",
         "verify-email" => "verify-email",
         "verify-email/resend" => "verify-email-resend",
+        "login/second-factor" => "login-second-factor",
         "status" => "status",
         _ => return None,
     })
@@ -312,6 +316,7 @@ fn flow_label(endpoint: &str) -> &'static str {
         "password-reset-complete" => "password_reset_complete",
         "verify-email" => "verify_email",
         "verify-email-resend" => "verify_email_resend",
+        "login-second-factor" => "login_second_factor",
         _ => "status",
     }
 }

@@ -94,7 +94,7 @@ fn new_session(s: &Shared, user_id: &str) -> Result<NewSession, Problem> {
 }
 
 /// Creates a session row and a token for it; a new session id every time (sessions-22).
-async fn start_session(
+pub(crate) async fn start_session(
     s: &Shared,
     user: &db::User,
     status: StatusCode,
@@ -154,6 +154,8 @@ fn credentials(
     request_body(content = Credentials, content_type = "application/json"),
     responses(
         (status = 200, description = "Signed in; session cookie set", body = SessionBody),
+        (status = 202, description = "Password right; the account asks for a one-time code next \
+            (`POST /auth/login/second-factor` with `step`)", body = crate::factors::SecondFactorNeeded),
         (status = 401, description = "invalid_credentials", body = ProblemBody,
             content_type = "application/problem+json"),
         (status = 403, description = "account_locked, account_disabled, email_unverified",
@@ -207,6 +209,10 @@ pub async fn login(
     }
     if failures.is_some() {
         db::reset_failures(&s.db, &email).await?;
+    }
+    // An account with one-time codes on gets the second step, never a session (factors-33).
+    if let Some(second_step) = crate::factors::second_step_if_needed(&s, &user).await? {
+        return Ok(second_step);
     }
     start_session(&s, &user, StatusCode::OK).await
 }

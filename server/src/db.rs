@@ -674,3 +674,219 @@ pub async fn count_links(pool: &AnyPool, purpose: Purpose) -> Result<i64, sqlx::
         .await?
         .try_get(0)
 }
+
+/// An account's one-time code factor (`totp_factors`).
+#[derive(Clone, Debug)]
+pub struct Totp {
+    pub secret: String,
+    /// `None` until a first code confirmed the setup: until then it asks for nothing.
+    pub confirmed_at: Option<i64>,
+    pub last_step: i64,
+    pub failures: i64,
+    pub paused_until: i64,
+}
+
+pub async fn totp(pool: &AnyPool, user_id: &str) -> Result<Option<Totp>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT secret, confirmed_at, last_step, failures, paused_until FROM totp_factors \
+         WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| {
+        Ok(Totp {
+            secret: r.try_get("secret")?,
+            confirmed_at: r.try_get("confirmed_at")?,
+            last_step: r.try_get("last_step")?,
+            failures: r.try_get("failures")?,
+            paused_until: r.try_get("paused_until")?,
+        })
+    })
+    .transpose()
+}
+
+/// A new, unconfirmed secret for the account (replacing an earlier unconfirmed one; a
+/// confirmed factor is left as it is).
+pub async fn start_totp_setup(
+    pool: &AnyPool,
+    user_id: &str,
+    secret: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO totp_factors (user_id, secret, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id) DO UPDATE SET secret = $2, created_at = $3, last_step = 0, \
+         failures = 0, paused_until = 0 WHERE totp_factors.confirmed_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(secret)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Turns the factor on, remembering the step its first code was for. False when it was on.
+pub async fn confirm_totp(
+    conn: impl sqlx::Executor<'_, Database = Any>,
+    user_id: &str,
+    step: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let res = sqlx::query(
+        "UPDATE totp_factors SET confirmed_at = $1, last_step = $2, failures = 0, \
+         paused_until = 0 WHERE user_id = $3 AND confirmed_at IS NULL",
+    )
+    .bind(now)
+    .bind(step)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+/// Accepts a code of `step`: only when no code of that step or a later one was (replay).
+pub async fn accept_totp_step(
+    pool: &AnyPool,
+    user_id: &str,
+    step: i64,
+) -> Result<bool, sqlx::Error> {
+    let res = sqlx::query(
+        "UPDATE totp_factors SET last_step = $1, failures = 0, paused_until = 0 \
+         WHERE user_id = $2 AND last_step < $1",
+    )
+    .bind(step)
+    .bind(user_id)
+    .execute(pool)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+/// Counts a wrong code; the number of wrong codes in a row now.
+pub async fn totp_failure(pool: &AnyPool, user_id: &str) -> Result<i64, sqlx::Error> {
+    let row = sqlx::query(
+        "UPDATE totp_factors SET failures = failures + 1 WHERE user_id = $1 RETURNING failures",
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| r.try_get("failures"))
+        .transpose()
+        .map(|n| n.unwrap_or(0))
+}
+
+pub async fn pause_totp(pool: &AnyPool, user_id: &str, until: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE totp_factors SET paused_until = $1 WHERE user_id = $2")
+        .bind(until)
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_totp_failures(pool: &AnyPool, user_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE totp_factors SET failures = 0, paused_until = 0 WHERE user_id = $1")
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// The account's recovery codes become `hashes` (the earlier ones stop working).
+pub async fn replace_recovery_codes(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    user_id: &str,
+    hashes: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    for hash in hashes {
+        sqlx::query("INSERT INTO recovery_codes (code_hash, user_id) VALUES ($1, $2)")
+            .bind(hash)
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Uses a recovery code once. False when it is not one of the account's unused codes.
+pub async fn use_recovery_code(
+    pool: &AnyPool,
+    code_hash: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let res = sqlx::query(
+        "UPDATE recovery_codes SET used_at = $1 WHERE code_hash = $2 AND user_id = $3 \
+         AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(code_hash)
+    .bind(user_id)
+    .execute(pool)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+/// The second step of a sign-in (`login_steps`).
+#[derive(Clone, Debug)]
+pub struct LoginStep {
+    pub user_id: String,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+pub async fn insert_login_step(
+    pool: &AnyPool,
+    token_hash: &str,
+    user_id: &str,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO login_steps (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(expires_at)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn login_step(
+    pool: &AnyPool,
+    token_hash: &str,
+) -> Result<Option<LoginStep>, sqlx::Error> {
+    let row =
+        sqlx::query("SELECT user_id, expires_at, used_at FROM login_steps WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?;
+    row.map(|r| {
+        Ok(LoginStep {
+            user_id: r.try_get("user_id")?,
+            expires_at: r.try_get("expires_at")?,
+            used_at: r.try_get("used_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Uses the step once (single use). False when it was used or has expired.
+pub async fn use_login_step(
+    pool: &AnyPool,
+    token_hash: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let res = sqlx::query(
+        "UPDATE login_steps SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \
+         AND expires_at >= $1",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .execute(pool)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use crate::problem::{Code, FieldError, Problem};
 
 /// The endpoints a fault can be scoped to.
-pub const ENDPOINTS: [&str; 9] = [
+pub const ENDPOINTS: [&str; 10] = [
     "login",
     "signup",
     "session",
@@ -20,6 +20,7 @@ pub const ENDPOINTS: [&str; 9] = [
     "password-reset-complete",
     "verify-email",
     "verify-email-resend",
+    "login-second-factor",
     "status",
 ];
 

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cli;
 pub mod copy;
 pub mod db;
+pub mod factors;
 pub mod faults;
 pub mod input;
 pub mod keyfile;

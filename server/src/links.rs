@@ -67,7 +67,7 @@ fn now_i64() -> i64 {
     i64::try_from(now()).unwrap_or(i64::MAX)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -47,7 +47,7 @@ pub struct TelemetryReport {
 pub use auth_contract::CLIENT_OUTCOMES as WIDGET_OUTCOMES;
 
 /// The flows a report may name (`password-reset` is counted as `password_reset`).
-pub const WIDGET_FLOWS: [&str; 9] = [
+pub const WIDGET_FLOWS: [&str; 10] = [
     "login",
     "signup",
     "session",
@@ -56,6 +56,7 @@ pub const WIDGET_FLOWS: [&str; 9] = [
     "password_reset_complete",
     "verify_email",
     "verify_email_resend",
+    "login_second_factor",
     "status",
 ];
 

@@ -42,6 +42,10 @@ impl Code {
     pub const LinkExpired: Code = Code::Contract(ContractCode::LinkExpired);
     pub const LinkUsed: Code = Code::Contract(ContractCode::LinkUsed);
     pub const LinkInvalid: Code = Code::Contract(ContractCode::LinkInvalid);
+    pub const CodeInvalid: Code = Code::Contract(ContractCode::CodeInvalid);
+    pub const CodeUsed: Code = Code::Contract(ContractCode::CodeUsed);
+    pub const CodesPaused: Code = Code::Contract(ContractCode::CodesPaused);
+    pub const StepExpired: Code = Code::Contract(ContractCode::StepExpired);
 }
 
 /// The contract's codes, in the order of docs/contract.md.
@@ -117,6 +121,10 @@ impl Code {
             Code::LinkExpired => "Link expired",
             Code::LinkUsed => "Link already used",
             Code::LinkInvalid => "Link not recognised",
+            Code::CodeInvalid => "Code does not match",
+            Code::CodeUsed => "Code already used",
+            Code::CodesPaused => "Too many wrong codes",
+            Code::StepExpired => "Sign-in step expired",
             Code::MalformedRequest => "Malformed request",
             Code::UnsupportedMediaType => "Unsupported media type",
             Code::PayloadTooLarge => "Request body too large",
@@ -144,6 +152,10 @@ impl Code {
             Code::LinkExpired => "The link is past its lifetime or was replaced by a newer one.",
             Code::LinkUsed => "The link has already been used.",
             Code::LinkInvalid => "The token was not issued by this service.",
+            Code::CodeInvalid => "The one-time or recovery code does not match.",
+            Code::CodeUsed => "This one-time code has already been used; wait for the next one.",
+            Code::CodesPaused => "Too many wrong codes for this account; wait before trying again.",
+            Code::StepExpired => "The second step of this sign-in is over; sign in again.",
             Code::MalformedRequest => "The request body is not the expected JSON document.",
             Code::UnsupportedMediaType => "Send the body as application/json.",
             Code::PayloadTooLarge => "The request body is larger than this endpoint accepts.",
