@@ -198,6 +198,10 @@ async fn every_contract_code_can_be_injected_with_its_status() {
         ("link_expired", 410, false),
         ("link_used", 410, false),
         ("link_invalid", 400, false),
+        ("code_invalid", 401, false),
+        ("code_used", 401, false),
+        ("codes_paused", 429, true),
+        ("step_expired", 410, false),
     ];
     assert_eq!(codes.len(), auth_server::problem::CONTRACT_CODES.len());
     for (code, status, retry) in codes {

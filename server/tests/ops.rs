@@ -422,6 +422,9 @@ async fn openapi_31_document_matches_the_real_routes() {
         ("post", "/auth/password-reset/complete"),
         ("post", "/auth/verify-email"),
         ("post", "/auth/verify-email/resend"),
+        ("post", "/auth/login/second-factor"),
+        ("post", "/auth/totp/setup"),
+        ("post", "/auth/totp/confirm"),
         ("get", "/auth/status"),
         ("post", "/auth/telemetry"),
     ]
