@@ -6,7 +6,8 @@
 use auth_widget::fixtures::{Answer as FixtureAnswer, FIXTURES};
 use auth_widget::profile::{self, Answer, Credentials, Inputs, Profile, RequestError, Step};
 use auth_widget::taxonomy::{
-    FailureKind, Field, FieldErrorCode, Flow, Outcome, Refusal, RefusalCode, Success, Translated,
+    Failure, FailureKind, Field, FieldErrorCode, Flow, Outcome, Refusal, RefusalCode, Success,
+    Translated,
 };
 use miniserde::json::{self, Value};
 
@@ -42,6 +43,12 @@ fn kind(o: Outcome) -> FailureKind {
 }
 
 // ---- better-auth -----------------------------------------------------------------------------
+
+/// The first refused field of a failure: which, why, and the limit it states.
+fn first_field_error(f: &Failure) -> (Field, FieldErrorCode, Option<u32>) {
+    let e = f.field_errors.first().expect("a refused field");
+    (e.field, e.code, e.min)
+}
 
 #[test]
 fn better_auth_sign_in_answer_gives_the_user() {
@@ -132,11 +139,7 @@ fn better_auth_taken_email_short_password_and_unverified_map_to_their_kinds() {
     assert_eq!(short.kind, FailureKind::ValidationFailed);
     assert_eq!(short.field_errors.len(), 1);
     assert_eq!(
-        (
-            short.field_errors[0].field,
-            short.field_errors[0].code,
-            short.field_errors[0].min
-        ),
+        first_field_error(&short),
         (Field::Password, FieldErrorCode::TooShort, Some(8))
     );
     let unverified = r#"{"message":"Email not verified","code":"EMAIL_NOT_VERIFIED"}"#;
@@ -301,8 +304,8 @@ fn allauth_field_errors_take_the_field_from_param() {
     )
     .unwrap_err();
     assert_eq!(
-        (f.field_errors[0].field, f.field_errors[0].code),
-        (Field::Email, FieldErrorCode::Malformed)
+        first_field_error(&f),
+        (Field::Email, FieldErrorCode::Malformed, None)
     );
     let f = answer(
         &p,
@@ -313,8 +316,8 @@ fn allauth_field_errors_take_the_field_from_param() {
     )
     .unwrap_err();
     assert_eq!(
-        (f.field_errors[0].field, f.field_errors[0].code),
-        (Field::Password, FieldErrorCode::Missing)
+        first_field_error(&f),
+        (Field::Password, FieldErrorCode::Missing, None)
     );
 }
 
@@ -430,11 +433,7 @@ fn firebase_code_is_read_before_the_detail_separator() {
     .unwrap_err();
     assert_eq!(f.kind, FailureKind::ValidationFailed);
     assert_eq!(
-        (
-            f.field_errors[0].field,
-            f.field_errors[0].code,
-            f.field_errors[0].min
-        ),
+        first_field_error(&f),
         (Field::Password, FieldErrorCode::TooShort, Some(6))
     );
 }
@@ -1199,11 +1198,7 @@ fn better_auth_reset_complete_sends_token_and_new_password_and_reads_its_answers
     .unwrap_err();
     assert_eq!(weak.kind, FailureKind::ValidationFailed);
     assert_eq!(
-        (
-            weak.field_errors[0].field,
-            weak.field_errors[0].code,
-            weak.field_errors[0].min
-        ),
+        first_field_error(&weak),
         (Field::Password, FieldErrorCode::TooShort, Some(8))
     );
 }
