@@ -179,7 +179,7 @@ pub struct Cli {
     #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub lockout_max_tracked: u64,
 
-    /// Seconds between purges of expired sessions, reset requests and failure counters.
+    /// Seconds between purges of expired sessions, links, sign-in steps and failure counters.
     #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
     pub purge_interval_secs: u64,
 

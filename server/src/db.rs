@@ -371,6 +371,13 @@ pub async fn purge(pool: &AnyPool, now: i64, leeway: i64) -> Result<u64, sqlx::E
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    // A sign-in's second step is single use and short: once over it is never looked up again
+    // (an unknown step reads as expired, the same words).
+    n += sqlx::query("DELETE FROM login_steps WHERE expires_at < $1 OR used_at IS NOT NULL")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     // A client whose arrival time has passed is as if never seen.
     n += sqlx::query("DELETE FROM rate_limits WHERE tat_us < $1")
         .bind(now.saturating_mul(1_000_000))
@@ -390,6 +397,7 @@ pub async fn count_rows(pool: &AnyPool, table: &str) -> Result<i64, sqlx::Error>
         "link_mail_pace" => "link_mail_pace",
         "login_failures" => "login_failures",
         "rate_limits" => "rate_limits",
+        "login_steps" => "login_steps",
         _ => return Err(sqlx::Error::Protocol(format!("no table {table:?}"))),
     };
     sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))

@@ -58,7 +58,7 @@ async fn count(s: &Server, table: &str) -> i64 {
 }
 
 #[tokio::test]
-async fn expired_sessions_revocations_and_old_links_are_purged() {
+async fn expired_sessions_revocations_old_links_and_finished_sign_in_steps_are_purged() {
     let s = server(&[
         "--session-ttl-secs",
         "1",
@@ -96,18 +96,35 @@ async fn expired_sessions_revocations_and_old_links_are_purged() {
     .execute(&s.running.state.db)
     .await
     .unwrap();
+    // Second steps of a sign-in: one expired, one used, one still open.
+    sqlx::query(
+        "INSERT INTO login_steps (token_hash, user_id, expires_at, used_at) \
+         VALUES ('gone', $1, $2, NULL), ('done', $1, $3, $4), ('open', $1, $3, NULL)",
+    )
+    .bind(&demo.id)
+    .bind(now - 1)
+    .bind(now + 300)
+    .bind(now)
+    .execute(&s.running.state.db)
+    .await
+    .unwrap();
     assert_eq!(count(&s, "sessions").await, 2, "one revoked, one live");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while count(&s, "sessions").await > 0 || count(&s, "account_links").await > 1 {
+    while count(&s, "sessions").await > 0
+        || count(&s, "account_links").await > 1
+        || count(&s, "login_steps").await > 1
+    {
         assert!(
             Instant::now() < deadline,
-            "still {} sessions and {} links after 10 s",
+            "still {} sessions, {} links and {} sign-in steps after 10 s",
             count(&s, "sessions").await,
-            count(&s, "account_links").await
+            count(&s, "account_links").await,
+            count(&s, "login_steps").await
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(count(&s, "account_links").await, 1, "the recent one stays");
+    assert_eq!(count(&s, "login_steps").await, 1, "the open step stays");
 }
 
 #[tokio::test]
