@@ -424,6 +424,14 @@ pub async fn set_user_flags(
     .await?;
     if unlock {
         reset_failures(pool, email).await?;
+        // One-time codes paused by wrong codes (for good after a hundred) start again too.
+        sqlx::query(
+            "UPDATE totp_factors SET failures = 0, paused_until = 0 \
+             WHERE user_id = (SELECT id FROM users WHERE email = $1)",
+        )
+        .bind(email)
+        .execute(pool)
+        .await?;
     }
     Ok(res.rows_affected() == 1)
 }

@@ -198,6 +198,13 @@ async fn factors_35_wrong_codes_pause_codes_with_a_wait_even_for_the_right_one()
     second(&s, &st, &code(&secret, now() + 30))
         .await
         .problem(429, "codes_paused");
+    // An operator's unlock (`PUT /_admin/users {"unlock": true}`) lets codes in again.
+    let unlock = s
+        .admin_put("/_admin/users", &json!({"email": email, "unlock": true}))
+        .await;
+    assert_eq!(unlock.status, 200, "{}", unlock.text);
+    let ok = second(&s, &st, &code(&secret, now() + 30)).await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
 }
 
 #[test]
