@@ -353,3 +353,43 @@ pub fn shell_keys() -> Vec<Key> {
     keys.dedup();
     keys
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_in_the_fragment_is_found_and_the_rest_kept() {
+        let link = link_in_fragment("#tab=2&auth-reset=abc&x").unwrap();
+        assert_eq!(
+            link,
+            LinkToken {
+                flow: Flow::PasswordResetComplete,
+                token: "abc".into(),
+                rest: "tab=2&x".into(),
+            }
+        );
+        let verify = link_in_fragment("auth-verify=t1").unwrap();
+        assert_eq!((verify.flow, verify.rest.as_str()), (Flow::VerifyEmail, ""));
+        // The first link wins; a second one is dropped from the address bar too.
+        let two = link_in_fragment("#auth-verify=a&auth-reset=b").unwrap();
+        assert_eq!(
+            (two.flow, two.token.as_str(), two.rest.as_str()),
+            (Flow::VerifyEmail, "a", "")
+        );
+    }
+
+    #[test]
+    fn no_link_without_a_token() {
+        for hash in [
+            "",
+            "#",
+            "#auth-reset=",
+            "#auth-reset",
+            "#tab=2",
+            "#auth-resets=x",
+        ] {
+            assert_eq!(link_in_fragment(hash), None, "{hash:?}");
+        }
+    }
+}

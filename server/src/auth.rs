@@ -14,7 +14,7 @@ use crate::input;
 use crate::passwords;
 use crate::problem::{Code, FieldError, Problem, ProblemBody};
 use crate::state::{OriginCheck, Shared, check_origin};
-use crate::tokens::{TokenError, now};
+use crate::tokens::{TokenError, now_i64};
 
 /// `{"id","email"}` of the signed-in user.
 #[derive(Serialize, ToSchema)]
@@ -70,10 +70,6 @@ fn session_cookie(s: &Shared, token: &str, max_age: u64) -> HeaderValue {
     );
     // A JWT is base64url and dots only: always a valid header value.
     HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static("session=; Max-Age=0"))
-}
-
-fn now_i64() -> i64 {
-    i64::try_from(now()).unwrap_or(i64::MAX)
 }
 
 /// A new session for a user: its id, token and expiry (a new id at every sign-in).

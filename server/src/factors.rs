@@ -11,12 +11,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Secret, TOTP};
 use utoipa::ToSchema;
 
+use crate::links::{new_token, token_hash};
 use crate::problem::{Code, FieldError, Problem, ProblemBody};
 use crate::state::Shared;
+use crate::tokens::now_i64 as now;
 use crate::{auth, db, input};
 
 /// Seconds per code (RFC 6238 section 4: the default X = 30).
@@ -76,21 +77,10 @@ pub struct SecondFactorNeeded {
     pub methods: [&'static str; 2],
 }
 
-fn now() -> i64 {
-    i64::try_from(crate::tokens::now()).unwrap_or(i64::MAX)
-}
-
 fn random_bytes<const N: usize>() -> Result<[u8; N], Problem> {
     let mut b = [0u8; N];
     getrandom::fill(&mut b).map_err(|e| Problem::internal(format!("no OS randomness: {e}")))?;
     Ok(b)
-}
-
-fn sha256_hex(s: &str) -> String {
-    Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn totp(secret_base32: &str, email: &str) -> Result<TOTP, Problem> {
@@ -309,7 +299,7 @@ fn new_recovery_code() -> Result<String, Problem> {
 
 /// The stored form of a recovery code: SHA-256 of the account id and the normalized code.
 fn recovery_hash(user_id: &str, code: &str) -> String {
-    sha256_hex(&format!("{user_id}:{code}"))
+    token_hash(&format!("{user_id}:{code}"))
 }
 
 /// After a correct password: whether the account asks for a code, and if so the answer that
@@ -324,9 +314,9 @@ pub async fn second_step_if_needed(
     if !on {
         return Ok(None);
     }
-    let step = crate::links::hex(&random_bytes::<32>()?);
+    let step = new_token().map_err(Problem::internal)?;
     let expires = now().saturating_add(STEP_TTL_SECS);
-    db::insert_login_step(&s.db, &sha256_hex(&step), &user.id, expires).await?;
+    db::insert_login_step(&s.db, &token_hash(&step), &user.id, expires).await?;
     let body = SecondFactorNeeded {
         next: "second_factor",
         step,
@@ -372,7 +362,7 @@ pub async fn second_factor(
     input::finish(errors)?;
     let code = code?;
     let step = step.ok_or_else(|| Problem::internal("step missing after validation"))?;
-    let step_hash = sha256_hex(step.trim());
+    let step_hash = token_hash(step.trim());
     let now = now();
     let expired = || Problem::new(Code::StepExpired);
     let pending = db::login_step(&s.db, &step_hash)

@@ -23,7 +23,7 @@ use crate::mail::{self, MailKind};
 use crate::passwords;
 use crate::problem::{Code, FieldError, Problem, ProblemBody};
 use crate::state::Shared;
-use crate::tokens::now;
+use crate::tokens::now_i64;
 
 /// The fragment key of a verification link: `#auth-verify=TOKEN`.
 pub const VERIFY_FRAGMENT: &str = "auth-verify";
@@ -63,11 +63,7 @@ pub struct LinkDone {
     pub email: String,
 }
 
-fn now_i64() -> i64 {
-    i64::try_from(now()).unwrap_or(i64::MAX)
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
+fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -78,7 +74,7 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// A new token (256 bits from the OS CSPRNG, 64 hex digits).
-fn new_token() -> anyhow::Result<String> {
+pub(crate) fn new_token() -> anyhow::Result<String> {
     let mut b = [0u8; 32];
     getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("no OS randomness: {e}"))?;
     Ok(hex(&b))

@@ -63,6 +63,11 @@ pub fn now() -> u64 {
         .unwrap_or(0)
 }
 
+/// [`now`] as the database stores times.
+pub fn now_i64() -> i64 {
+    i64::try_from(now()).unwrap_or(i64::MAX)
+}
+
 /// A fresh key: 256 random bits written as 64 hex digits (text, so it fits a key file line).
 pub fn random_key() -> anyhow::Result<JwtKey> {
     let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();

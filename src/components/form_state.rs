@@ -308,19 +308,19 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         pending.set(true);
         notice.set(None);
         spawn_local(async move {
-            let body = match (flow, token) {
+            // A link's call names the link's token; every other call the email.
+            let first = match (flow, &token) {
                 (Flow::Logout, _) => None,
-                (Flow::VerifyEmail | Flow::PasswordResetComplete, Some(token)) => {
-                    let mut members = vec![("token", token.as_str())];
-                    members.extend(secret.as_deref().map(|p| ("password", p)));
-                    Some(json_body(&members))
+                (Flow::VerifyEmail | Flow::PasswordResetComplete, Some(t)) => {
+                    Some(("token", t.as_str()))
                 }
-                _ => {
-                    let mut members = vec![("email", address.as_str())];
-                    members.extend(secret.as_deref().map(|p| ("password", p)));
-                    Some(json_body(&members))
-                }
+                _ => Some(("email", address.as_str())),
             };
+            let body = first.map(|first| {
+                let mut members = vec![first];
+                members.extend(secret.as_deref().map(|p| ("password", p)));
+                json_body(&members)
+            });
             drop(secret);
             let called = client.call(flow, body, bearer.as_deref()).await;
             sink.outcome(flow, &called);
