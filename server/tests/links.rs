@@ -168,6 +168,41 @@ async fn a_reset_request_within_the_interval_sends_no_second_link() {
     assert_eq!(complete(&s, &token, NEW_PASSWORD).await.status, 200);
 }
 
+/// Requests are handled in the background, so two of them may reach the pacing table in the
+/// other order than they read the clock (across a second's boundary). Without an interval
+/// nothing is paced, whatever the order; with one, the later clock reading is the one kept.
+#[tokio::test]
+async fn pacing_copes_with_requests_that_reach_it_out_of_order() {
+    use auth_server::db::{Purpose, pace_link_mail};
+    let s = server(&[]).await;
+    let db = &s.running.state.db;
+    // Times near now, so that housekeeping does not forget the rows as stale.
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let pace =
+        |now, interval| pace_link_mail(db, "x@example.com", Purpose::PasswordReset, now, interval);
+    assert_eq!(pace(t, 0).await.unwrap(), None);
+    assert_eq!(
+        pace(t - 1, 0).await.unwrap(),
+        None,
+        "no interval: never paced"
+    );
+    assert_eq!(pace(t + 100, 60).await.unwrap(), None);
+    assert_eq!(
+        pace(t + 99, 60).await.unwrap(),
+        Some(61),
+        "within the interval: paced"
+    );
+    assert_eq!(
+        pace(t + 130, 60).await.unwrap(),
+        Some(30),
+        "counted from the latest send"
+    );
+    assert_eq!(pace(t + 160, 60).await.unwrap(), None);
+}
+
 #[tokio::test]
 async fn unknown_and_malformed_tokens_are_link_invalid() {
     let s = server(&["--rate-limit-per-minute", "0"]).await;
