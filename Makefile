@@ -56,6 +56,7 @@ demo: build-demo server
 	@echo "Demo: http://127.0.0.1:$(PORT)  (account: demo@example.com / correct horse battery staple)"
 	@echo "Gallery of every state: http://127.0.0.1:$(PORT)/gallery.html"
 	@echo "Dev mailbox (the emails the demo would send, with their links): http://127.0.0.1:$(PORT)/dev/mailbox"
+	@echo "Sign-in with a one-time code: codes@example.com, same password; add the secret JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP to an authenticator app"
 	$(SERVE)
 
 ## The gallery alone: every state in every locale, with live copy from locales/.

@@ -34,6 +34,11 @@ use crate::{admin, auth, db, factors, keyfile, links, ops};
 
 pub const DEMO_EMAIL: &str = "demo@example.com";
 pub const DEMO_PASSWORD: &str = "correct horse battery staple";
+/// A second demo account (same password) whose sign-in asks for a one-time code.
+pub const DEMO_CODES_EMAIL: &str = "codes@example.com";
+/// Its TOTP secret (RFC 6238, base32), published for the demo: add it to any authenticator
+/// app, or compute codes from it in tests. Only `--seed-demo-user` ever uses it.
+pub const DEMO_CODES_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -149,6 +154,23 @@ pub async fn build_state(cfg: Cli) -> anyhow::Result<Shared> {
             .map_err(|p| anyhow::anyhow!("cannot hash the demo password: {}", p.code.as_str()))?;
         db::insert_user(&db, DEMO_EMAIL, &hash, true, crate::tokens::now() as i64).await?;
         tracing::info!(email = DEMO_EMAIL, "demo user created");
+    }
+    if cfg.seed_demo_user && db::user_by_email(&db, DEMO_CODES_EMAIL).await?.is_none() {
+        // The same demo password, then a code from an app with the published demo secret.
+        let hash = hasher
+            .hash(DEMO_PASSWORD.to_string())
+            .await
+            .map_err(|p| anyhow::anyhow!("cannot hash the demo password: {}", p.code.as_str()))?;
+        let now = crate::tokens::now_i64();
+        // None: another instance on the same database created it first.
+        if let Some(id) = db::insert_user(&db, DEMO_CODES_EMAIL, &hash, true, now).await? {
+            db::start_totp_setup(&db, &id, DEMO_CODES_SECRET, now).await?;
+            db::confirm_totp(&db, &id, 0, now).await?;
+            tracing::info!(
+                email = DEMO_CODES_EMAIL,
+                "demo user with one-time codes created"
+            );
+        }
     }
     let openapi = openapi().to_json().context("OpenAPI document")?;
     let mailer = crate::mail::Mailer::new(&cfg)?;

@@ -62,7 +62,9 @@ pub struct Cli {
     #[arg(long, value_name = "DIR")]
     pub locales_dir: Option<PathBuf>,
 
-    /// Create demo@example.com (password `correct horse battery staple`, verified) if absent.
+    /// Create demo@example.com (password `correct horse battery staple`, verified) if absent,
+    /// and codes@example.com (the same password, then a one-time code from the published
+    /// demo secret JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP).
     #[arg(long)]
     pub seed_demo_user: bool,
 

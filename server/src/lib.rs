@@ -23,5 +23,5 @@ pub mod state;
 pub mod status;
 pub mod tokens;
 
-pub use app::{DEMO_EMAIL, DEMO_PASSWORD, Running, start};
+pub use app::{DEMO_CODES_EMAIL, DEMO_CODES_SECRET, DEMO_EMAIL, DEMO_PASSWORD, Running, start};
 pub use cli::Cli;

@@ -225,3 +225,26 @@ fn pasted_codes_lose_their_spaces_and_dashes() {
     assert_eq!(normalize(" 123 456\t"), "123456");
     assert_eq!(normalize("ABCD-EFGH-2345"), "abcdefgh2345");
 }
+
+/// The demo's second account asks for a code from the published demo secret after its password.
+#[tokio::test]
+async fn the_seeded_codes_account_asks_for_a_code_from_the_demo_secret() {
+    use auth_server::{DEMO_CODES_EMAIL, DEMO_CODES_SECRET};
+    let s = server(&[]).await;
+    let a = s.login(DEMO_CODES_EMAIL, DEMO_PASSWORD).await;
+    assert_eq!(a.status, 202, "{}", a.text);
+    assert!(
+        a.cookie_token().is_none(),
+        "never a session before the code"
+    );
+    let step = a.json()["step"].as_str().unwrap().to_string();
+    let wrong = second(&s, &step, "000000").await;
+    if code(DEMO_CODES_SECRET, now()) != "000000" {
+        wrong.problem(401, "code_invalid");
+    }
+    let ok = second(&s, &step, &code(DEMO_CODES_SECRET, now())).await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    assert_eq!(ok.json()["user"]["email"], DEMO_CODES_EMAIL);
+    // The first demo account still signs in with its password alone.
+    assert_eq!(s.login(DEMO_EMAIL, DEMO_PASSWORD).await.status, 200);
+}

@@ -321,11 +321,11 @@ async fn test_servers_run_on_the_database_the_test_command_names() {
         "AUTH_TEST_DB={:?}, server on {db}",
         postgres()
     );
-    // And the data really goes there: the seeded account is a row of that database.
+    // And the data really goes there: the two seeded accounts are rows of that database.
     assert_eq!(
         auth_server::db::count_rows(&s.running.state.db, "users")
             .await
             .unwrap(),
-        1
+        2
     );
 }
