@@ -339,6 +339,52 @@ pub const FIXTURES: &[Fixture] = &[
         ),
     ),
     row(
+        "second step: a code that does not match",
+        Flow::LoginSecondFactor,
+        http(401, problem!("code_invalid", 401)),
+        "code:code_invalid",
+        expect(K::CodeInvalid, Tone::Error, Words::Of(K::CodeInvalid), &[]),
+    ),
+    row(
+        "second step: a code already used",
+        Flow::LoginSecondFactor,
+        http(401, problem!("code_used", 401)),
+        "code:code_used",
+        expect(K::CodeUsed, Tone::Warning, Words::Of(K::CodeUsed), &[]),
+    ),
+    row(
+        "second step: too many wrong codes, codes paused with a countdown",
+        Flow::LoginSecondFactor,
+        Answer::Http {
+            status: 429,
+            content_type: PROBLEM,
+            retry_after: Some("3"),
+            body: problem!("codes_paused", 429),
+        },
+        "code:codes_paused",
+        Expect {
+            countdown: Some(3),
+            ..expect(
+                K::CodesPaused,
+                Tone::Warning,
+                Words::Of(K::CodesPaused),
+                &[Retry],
+            )
+        },
+    ),
+    row(
+        "second step timed out: start again",
+        Flow::LoginSecondFactor,
+        http(410, problem!("step_expired", 410)),
+        "code:step_expired",
+        expect(
+            K::StepExpired,
+            Tone::Info,
+            Words::Of(K::StepExpired),
+            &[StartAgain],
+        ),
+    ),
+    row(
         "new verification link asked for too soon: countdown",
         Flow::VerifyEmailResend,
         Answer::Http {

@@ -6,7 +6,7 @@
 //! (`js/element.js`) gets it as JSON written at build time ([`crate::shell::spec_json`]).
 
 use crate::copy::Key;
-use crate::taxonomy::Flow;
+use crate::taxonomy::{Field, Flow};
 
 /// What the form is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -20,6 +20,24 @@ pub enum Mode {
     NewPassword,
     /// Asking for a new verification link, after one failed.
     Resend,
+    /// A sign-in's second step: the code from an authenticator app.
+    Code,
+    /// A sign-in's second step with a recovery code instead.
+    RecoveryCode,
+}
+
+/// A text field as a mode shows it: the email, or a second step's code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextInput {
+    /// `type`: `email` or `text`.
+    pub kind: &'static str,
+    pub label: Key,
+    /// What to type, under the label.
+    pub hint: Option<Key>,
+    /// `inputmode`: digits for an app's code, text for a recovery code.
+    pub inputmode: &'static str,
+    /// `autocomplete`: `one-time-code` lets the browser offer a code it has.
+    pub autocomplete: &'static str,
 }
 
 /// A link under the form that switches mode.
@@ -32,8 +50,8 @@ pub struct Link {
 }
 
 impl Mode {
-    /// Every mode the `mode` attribute takes (and the first screen draws). The other two are
-    /// steps a link leads to, never where a form starts.
+    /// Every mode the `mode` attribute takes (and the first screen draws). The others are
+    /// steps a link or a sign-in leads to, never where a form starts.
     pub const ALL: [Mode; 3] = [Mode::Login, Mode::Signup, Mode::Reset];
 
     /// The `mode` attribute's value and `data-mode`.
@@ -44,6 +62,8 @@ impl Mode {
             Mode::Reset => "reset",
             Mode::NewPassword => "new_password",
             Mode::Resend => "resend",
+            Mode::Code => "code",
+            Mode::RecoveryCode => "recovery_code",
         }
     }
 
@@ -60,6 +80,7 @@ impl Mode {
             Mode::Reset => Key::FormTitleReset,
             Mode::NewPassword => Key::FormTitleNewPassword,
             Mode::Resend => Key::FormTitleResend,
+            Mode::Code | Mode::RecoveryCode => Key::FormTitleCode,
         }
     }
 
@@ -71,6 +92,7 @@ impl Mode {
             Mode::Reset => Key::FormSubmitReset,
             Mode::NewPassword => Key::FormSubmitNewPassword,
             Mode::Resend => Key::FormSubmitResend,
+            Mode::Code | Mode::RecoveryCode => Key::FormSubmitCode,
         }
     }
 
@@ -87,6 +109,7 @@ impl Mode {
             Mode::Reset => Flow::PasswordReset,
             Mode::NewPassword => Flow::PasswordResetComplete,
             Mode::Resend => Flow::VerifyEmailResend,
+            Mode::Code | Mode::RecoveryCode => Flow::LoginSecondFactor,
         }
     }
 
@@ -105,13 +128,46 @@ impl Mode {
         match self {
             Mode::Login => Some("current-password"),
             Mode::Signup | Mode::NewPassword => Some("new-password"),
-            Mode::Reset | Mode::Resend => None,
+            Mode::Reset | Mode::Resend | Mode::Code | Mode::RecoveryCode => None,
         }
     }
 
-    /// Whether the form has an email field (a new password goes with the link's account).
+    /// Whether the form has an email field (a new password goes with the link's account, a
+    /// code with the sign-in it finishes).
     pub fn has_email(self) -> bool {
-        self != Mode::NewPassword
+        !matches!(self, Mode::NewPassword | Mode::Code | Mode::RecoveryCode)
+    }
+
+    /// Whether the form is a sign-in's second step, with its code field.
+    pub fn has_code(self) -> bool {
+        matches!(self, Mode::Code | Mode::RecoveryCode)
+    }
+
+    /// The email field, or with [`Field::Code`] the code field, as this mode shows it.
+    pub fn text_input(self, field: Field) -> TextInput {
+        match (field, self) {
+            (Field::Code, Mode::RecoveryCode) => TextInput {
+                kind: "text",
+                label: Key::FormRecoveryCodeLabel,
+                hint: Some(Key::FormRecoveryCodeHint),
+                inputmode: "text",
+                autocomplete: "off",
+            },
+            (Field::Code, _) => TextInput {
+                kind: "text",
+                label: Key::FormCodeLabel,
+                hint: Some(Key::FormCodeHint),
+                inputmode: "numeric",
+                autocomplete: "one-time-code",
+            },
+            _ => TextInput {
+                kind: "email",
+                label: Key::FormEmailLabel,
+                hint: None,
+                inputmode: "email",
+                autocomplete: self.email_autocomplete(),
+            },
+        }
     }
 
     /// Whether the password field states the minimum length under its label: wherever a
@@ -132,18 +188,35 @@ impl Mode {
             label: Key::FormForgotPassword,
             to: Mode::Reset,
         };
+        const BACK: Link = Link {
+            action: "switch_to_login",
+            label: Key::FormBackToLogin,
+            to: Mode::Login,
+        };
         match self {
             Mode::Login => &[FORGOT, TO_SIGNUP],
+            Mode::Code => &[
+                Link {
+                    action: "use_recovery_code",
+                    label: Key::FormUseRecoveryCode,
+                    to: Mode::RecoveryCode,
+                },
+                BACK,
+            ],
+            Mode::RecoveryCode => &[
+                Link {
+                    action: "use_app_code",
+                    label: Key::FormUseAppCode,
+                    to: Mode::Code,
+                },
+                BACK,
+            ],
             Mode::Signup => &[Link {
                 action: "switch_to_login",
                 label: Key::FormSwitchToLogin,
                 to: Mode::Login,
             }],
-            Mode::Reset | Mode::NewPassword | Mode::Resend => &[Link {
-                action: "switch_to_login",
-                label: Key::FormBackToLogin,
-                to: Mode::Login,
-            }],
+            Mode::Reset | Mode::NewPassword | Mode::Resend => &[BACK],
         }
     }
 }
@@ -199,7 +272,9 @@ pub struct Resume {
 /// person starts (a banner's next step can start a call another mode would make).
 pub fn pending_words(flow: Flow) -> Key {
     match flow {
-        Flow::Login | Flow::Session | Flow::Logout => Key::FormPendingLogin,
+        Flow::Login | Flow::Session | Flow::Logout | Flow::LoginSecondFactor => {
+            Key::FormPendingLogin
+        }
         Flow::Signup => Key::FormPendingSignup,
         Flow::PasswordReset | Flow::VerifyEmailResend => Key::FormPendingReset,
         Flow::PasswordResetComplete => Key::FormPendingNewPassword,

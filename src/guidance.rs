@@ -59,6 +59,8 @@ pub enum Action {
     ContactSupport,
     /// A link failed: ask for a new one (a reset link by email, or a verification link).
     SendNewLink,
+    /// A sign-in's second step ran out: back to the password, keeping the email.
+    StartAgain,
 }
 
 impl Action {
@@ -71,11 +73,12 @@ impl Action {
             Action::CreateAccount => "create_account",
             Action::ContactSupport => "contact_support",
             Action::SendNewLink => "send_new_link",
+            Action::StartAgain => "start_again",
         }
     }
 
     /// Every action, for the gallery and the copy checks.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Action::Retry,
         Action::ResetPassword,
         Action::ResendVerification,
@@ -83,6 +86,7 @@ impl Action {
         Action::CreateAccount,
         Action::ContactSupport,
         Action::SendNewLink,
+        Action::StartAgain,
     ];
 
     /// Copy key of the button label.
@@ -95,6 +99,7 @@ impl Action {
             Action::CreateAccount => Key::ActionCreateAccount,
             Action::ContactSupport => Key::ActionContactSupport,
             Action::SendNewLink => Key::ActionSendNewLink,
+            Action::StartAgain => Key::ActionStartAgain,
         }
     }
 }
@@ -170,6 +175,10 @@ impl Words {
                 K::LinkExpired => (FailureLinkExpiredTitle, FailureLinkExpiredBody),
                 K::LinkUsed => (FailureLinkUsedTitle, FailureLinkUsedBody),
                 K::LinkInvalid => (FailureLinkInvalidTitle, FailureLinkInvalidBody),
+                K::CodeInvalid => (FailureCodeInvalidTitle, FailureCodeInvalidBody),
+                K::CodeUsed => (FailureCodeUsedTitle, FailureCodeUsedBody),
+                K::CodesPaused => (FailureCodesPausedTitle, FailureCodesPausedBody),
+                K::StepExpired => (FailureStepExpiredTitle, FailureStepExpiredBody),
                 K::ServiceUnavailable => (
                     FailureServiceUnavailableTitle,
                     FailureServiceUnavailableBody,
@@ -294,6 +303,13 @@ pub fn guide(flow: Flow, failure: &Failure, options: GuideOptions) -> Guidance {
         // have done its work already, so signing in is offered first.
         K::LinkUsed => (Tone::Warning, own, vec![SignInInstead, SendNewLink], None),
         K::LinkExpired | K::LinkInvalid => (Tone::Warning, own, vec![SendNewLink], None),
+        // A code's words say what to type next; the summary points at the code field.
+        K::CodeInvalid => (Tone::Error, own, Vec::new(), Some(Field::Code)),
+        K::CodeUsed => (Tone::Warning, own, Vec::new(), Some(Field::Code)),
+        // The countdown (when the service gives a time) holds "Try again" back; it submits
+        // the code field as it is then, never the refused code again.
+        K::CodesPaused => (Tone::Warning, own, vec![Retry], None),
+        K::StepExpired => (Tone::Info, own, vec![StartAgain], None),
         K::SessionInvalid | K::SessionRejected | K::InternalError | K::UnexpectedResponse => {
             (Tone::Error, own, vec![Retry, ContactSupport], None)
         }

@@ -34,6 +34,13 @@ pub(crate) fn parse_sign_in_next(body: &[u8]) -> Option<String> {
     (obj.str("next").as_deref() == Some("sign_in")).then(|| obj.str("email"))?
 }
 
+/// The step token of `{"next": "second_factor", "step": …}`, a sign-in's second step.
+pub(crate) fn parse_second_factor(body: &[u8]) -> Option<String> {
+    let doc = json::parse_object(body)?;
+    let obj = doc.root();
+    (obj.str("next").as_deref() == Some("second_factor")).then(|| obj.str("step"))?
+}
+
 fn small(n: Option<u64>) -> Option<u32> {
     n.map(|n| n.min(u64::from(u32::MAX)) as u32)
 }

@@ -25,11 +25,13 @@ pub enum Flow {
     VerifyEmail,
     /// `POST {base}/verify-email/resend`: a new verification link for an email.
     VerifyEmailResend,
+    /// `POST {base}/login/second-factor`: the code of a sign-in's second step.
+    LoginSecondFactor,
 }
 
 impl Flow {
     /// Every flow, for tests and the fuzzer.
-    pub const ALL: [Flow; 8] = [
+    pub const ALL: [Flow; 9] = [
         Flow::Login,
         Flow::Signup,
         Flow::Session,
@@ -38,6 +40,7 @@ impl Flow {
         Flow::PasswordResetComplete,
         Flow::VerifyEmail,
         Flow::VerifyEmailResend,
+        Flow::LoginSecondFactor,
     ];
 
     /// The contract's call for this flow (its method and path).
@@ -52,6 +55,7 @@ impl Flow {
             Flow::PasswordResetComplete => Call::PasswordResetComplete,
             Flow::VerifyEmail => Call::VerifyEmail,
             Flow::VerifyEmailResend => Call::VerifyEmailResend,
+            Flow::LoginSecondFactor => Call::LoginSecondFactor,
         }
     }
 
@@ -66,6 +70,7 @@ impl Flow {
             Flow::PasswordResetComplete => "password_reset_complete",
             Flow::VerifyEmail => "verify_email",
             Flow::VerifyEmailResend => "verify_email_resend",
+            Flow::LoginSecondFactor => "login_second_factor",
         }
     }
 }
@@ -101,6 +106,14 @@ pub enum FailureKind {
     LinkUsed,
     /// A link token the service never issued (mistyped, cut short, or long forgotten).
     LinkInvalid,
+    /// A one-time or recovery code that does not match.
+    CodeInvalid,
+    /// A one-time code that was already used (wait for the next one).
+    CodeUsed,
+    /// Too many wrong codes: codes are paused for the account for a while.
+    CodesPaused,
+    /// The sign-in's second step is past its few minutes (or already done): start again.
+    StepExpired,
     /// Maintenance or overload.
     ServiceUnavailable,
     /// Anything unexpected on the server; may carry a reference id.
@@ -121,7 +134,7 @@ pub enum FailureKind {
 
 impl FailureKind {
     /// Every kind, in a fixed order (fixtures and the gallery iterate this).
-    pub const ALL: [FailureKind; 21] = [
+    pub const ALL: [FailureKind; 25] = [
         FailureKind::InvalidCredentials,
         FailureKind::AccountLocked,
         FailureKind::AccountDisabled,
@@ -135,6 +148,10 @@ impl FailureKind {
         FailureKind::LinkExpired,
         FailureKind::LinkUsed,
         FailureKind::LinkInvalid,
+        FailureKind::CodeInvalid,
+        FailureKind::CodeUsed,
+        FailureKind::CodesPaused,
+        FailureKind::StepExpired,
         FailureKind::ServiceUnavailable,
         FailureKind::InternalError,
         FailureKind::SessionRejected,
@@ -161,6 +178,10 @@ impl FailureKind {
             FailureKind::LinkExpired => "link_expired",
             FailureKind::LinkUsed => "link_used",
             FailureKind::LinkInvalid => "link_invalid",
+            FailureKind::CodeInvalid => "code_invalid",
+            FailureKind::CodeUsed => "code_used",
+            FailureKind::CodesPaused => "codes_paused",
+            FailureKind::StepExpired => "step_expired",
             FailureKind::ServiceUnavailable => "service_unavailable",
             FailureKind::InternalError => "internal_error",
             FailureKind::SessionRejected => "session_rejected",
@@ -193,9 +214,10 @@ impl FailureKind {
             C::LinkExpired => FailureKind::LinkExpired,
             C::LinkUsed => FailureKind::LinkUsed,
             C::LinkInvalid => FailureKind::LinkInvalid,
-            // The second step of a sign-in is not made by the widget yet: until it is, these
-            // codes read as codes it does not know.
-            C::CodeInvalid | C::CodeUsed | C::CodesPaused | C::StepExpired => return None,
+            C::CodeInvalid => FailureKind::CodeInvalid,
+            C::CodeUsed => FailureKind::CodeUsed,
+            C::CodesPaused => FailureKind::CodesPaused,
+            C::StepExpired => FailureKind::StepExpired,
         };
         Some((kind, code.is_server_error()))
     }
@@ -224,11 +246,13 @@ impl FailureKind {
 pub enum Field {
     Email,
     Password,
+    /// The one-time or recovery code of a sign-in's second step.
+    Code,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 2] = [Field::Email, Field::Password];
+    pub const ALL: [Field; 3] = [Field::Email, Field::Password, Field::Code];
 
     /// The field for its contract name (`email`, `password`).
     pub fn parse(s: &str) -> Option<Self> {
@@ -239,6 +263,7 @@ impl Field {
         match self {
             Field::Email => "email",
             Field::Password => "password",
+            Field::Code => "code",
         }
     }
 }
@@ -302,6 +327,9 @@ pub enum Success {
     /// A link did its work (an address confirmed, a password changed): sign in next, as this
     /// email (`{"next": "sign_in", "email"}`).
     SignInNext { email: String },
+    /// The password was right and the account has a second factor: a code comes next, sent
+    /// with this step token (`202 {"next": "second_factor", "step"}`). No session yet.
+    SecondFactor { step: String },
     /// Password reset (202), a new verification link (202) or logout (204): nothing to read.
     Done,
 }
@@ -376,7 +404,12 @@ fn unexpected(status: u16) -> Failure {
 
 fn classify_success(flow: Flow, r: &Response<'_>) -> Outcome {
     let expects_user = match (flow, r.status) {
-        (Flow::Login | Flow::Session, 200) | (Flow::Signup, 201) => true,
+        (Flow::Login | Flow::Session | Flow::LoginSecondFactor, 200) | (Flow::Signup, 201) => true,
+        (Flow::Login, 202) => {
+            return problem::parse_second_factor(r.body)
+                .map(|step| Success::SecondFactor { step })
+                .ok_or_else(|| unexpected(r.status));
+        }
         (Flow::Signup, 202) => {
             return match problem::next_step(r.body).as_deref() {
                 Some("verify_email") => Ok(Success::VerifyEmail),

@@ -22,6 +22,7 @@ pub fn plausible_email(email: &str) -> bool {
 }
 
 /// The problems with a submitted form, email first. Empty when it may be sent.
+/// `password` is the password field, or a second step's code field (its only field).
 /// The password is checked as typed: spaces and any Unicode count (fields-4, fields-9).
 pub fn validate(mode: Mode, email: &str, password: &str, min_password: u32) -> Vec<FieldError> {
     let mut errors = Vec::new();
@@ -44,6 +45,14 @@ pub fn validate(mode: Mode, email: &str, password: &str, min_password: u32) -> V
             code,
             min: None,
             max,
+        });
+    }
+    if mode.has_code() && password.trim().is_empty() {
+        errors.push(FieldError {
+            field: Field::Code,
+            code: FieldErrorCode::Missing,
+            min: None,
+            max: None,
         });
     }
     let Some(autocomplete) = mode.password_autocomplete() else {
@@ -83,6 +92,7 @@ pub fn field_error_key(e: &FieldError) -> Key {
         (Field::Password, C::TooLong) => Key::FieldPasswordTooLong,
         (Field::Password, C::Common) => Key::FieldPasswordCommon,
         (Field::Password, C::ContainsEmail) => Key::FieldPasswordContainsEmail,
+        (Field::Code, _) => Key::FieldCodeMissing,
     }
 }
 

@@ -494,10 +494,17 @@ fn every_failure_in_the_fixture_table_offers_a_next_step() {
             // No button: the body itself must tell the person what to do.
             if f.expect.actions.is_empty() {
                 let key = f.expect.words.keys().1.as_str();
-                if f.expect.kind != FailureKind::ValidationFailed {
+                // A field to correct is the next step of a refused field or a wrong code.
+                let about_a_field = matches!(
+                    f.expect.kind,
+                    FailureKind::ValidationFailed
+                        | FailureKind::CodeInvalid
+                        | FailureKind::CodeUsed
+                );
+                if !about_a_field {
                     problems.push(format!(
-                        "{}: fixture \"{}\" offers no action; only validation failures may \
-                         rely on their wording (add an action in src/guidance.rs)",
+                        "{}: fixture \"{}\" offers no action; only a refused field or code may \
+                         rely on its wording (add an action in src/guidance.rs)",
                         file.at_key(key),
                         f.name
                     ));

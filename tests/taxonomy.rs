@@ -11,7 +11,7 @@ use auth_widget::taxonomy::{
 use auth_widget::validate::validate;
 use proptest::prelude::*;
 
-const FLOWS: [Flow; 8] = Flow::ALL;
+const FLOWS: [Flow; 9] = Flow::ALL;
 
 fn respond(
     flow: Flow,

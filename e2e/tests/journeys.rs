@@ -8,6 +8,8 @@
 
 #[path = "journeys/accounts.rs"]
 mod accounts;
+#[path = "journeys/codes.rs"]
+mod codes;
 #[path = "journeys/faults.rs"]
 mod faults;
 #[path = "journeys/gallery.rs"]
@@ -40,6 +42,10 @@ static JOURNEYS: &[Journey] = &[
     journey!(links::sign_up_then_the_emailed_link_confirms_the_address_then_sign_in),
     journey!(
         links::forgot_password_then_the_emailed_link_sets_a_new_one_and_ends_every_session,
+        90
+    ),
+    journey!(
+        codes::one_time_codes_a_wrong_code_a_used_code_then_a_new_code_and_a_recovery_code,
         90
     ),
     journey!(

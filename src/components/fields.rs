@@ -5,7 +5,7 @@ use super::i18n::I18n;
 use super::reactive::{dynamic, flag, maybe, shown_when, text, tr};
 use crate::copy::Key;
 use crate::form::Mode;
-use crate::taxonomy::FieldError;
+use crate::taxonomy::{Field, FieldError};
 use leptos::prelude::*;
 
 /// The field error line: visually hidden "Error:" then the message (errors-11).
@@ -34,38 +34,66 @@ fn invalid(error: Signal<Option<FieldError>>) -> Signal<Option<String>> {
     maybe(move || error.get().map(|_| "true".to_string()))
 }
 
-/// Email address field: `type=email`, `autocomplete` by mode, no spellcheck.
+/// A text field: the email address (`type=email`, `autocomplete` by mode, no spellcheck), or
+/// a second step's code (`name=code`: an app's code or a recovery code, as the mode says;
+/// spaces and dashes in a pasted code are fine, the service ignores them).
 #[component]
-pub fn EmailField(
-    /// Instance id prefix; the input is `{id}-email`.
+pub fn TextField(
+    /// Instance id prefix; the input is `{id}-{field}`.
     id: String,
-    /// The typed address.
+    /// [`Field::Email`] or [`Field::Code`].
+    field: Field,
+    /// The typed text. A code is the form's secret: never logged, stored or put in an event.
     value: RwSignal<String>,
-    /// Login wants `username` autocomplete, sign-up `email`.
+    /// What the mode shows: sign-in wants `username` autocomplete, sign-up `email`, a code
+    /// `one-time-code`.
     mode: RwSignal<Mode>,
     /// The error to show, if any (set only after a submit).
     error: Signal<Option<FieldError>>,
     /// Copy for this instance.
     i18n: RwSignal<I18n>,
 ) -> impl IntoView {
-    let input_id = format!("{id}-email");
-    let error_id = format!("{id}-email-error");
-    let described = error_id.clone();
+    let name = field.as_str();
+    let input_id = format!("{id}-{name}");
+    let error_id = format!("{id}-{name}-error");
+    let hint_id = format!("{id}-{name}-hint");
+    let spec = move || mode.get().text_input(field);
+    let described = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        maybe(move || {
+            let mut ids = Vec::new();
+            if error.get().is_some() {
+                ids.push(error_id.as_str());
+            }
+            if spec().hint.is_some() {
+                ids.push(hint_id.as_str());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        })
+    };
+    let hint = dynamic(move || {
+        spec().hint.map(|key| {
+            view! { <p class="aw-field__hint" id=hint_id.clone()>{tr(i18n, key)}</p> }.into_any()
+        })
+    });
     view! {
         <div class="aw-field" class:aw-field--error=flag(move || error.get().is_some())>
-            <label class="aw-field__label" for=input_id.clone()>{tr(i18n, Key::FormEmailLabel)}</label>
+            <label class="aw-field__label" for=input_id.clone()>
+                {text(move || i18n.read().t(spec().label))}
+            </label>
+            {hint}
             <FieldErrorText id=error_id error=error i18n=i18n />
             <input
                 class="aw-field__input"
                 id=input_id
-                name="email"
-                type="email"
-                inputmode="email"
-                autocomplete=text(move || mode.get().email_autocomplete().to_string())
+                name=name
+                type=text(move || spec().kind.to_string())
+                inputmode=text(move || spec().inputmode.to_string())
+                autocomplete=text(move || spec().autocomplete.to_string())
                 spellcheck="false"
                 autocapitalize="off"
                 aria-invalid=invalid(error)
-                aria-describedby=maybe(move || error.get().map(|_| described.clone()))
+                aria-describedby=described
                 bind:value=value
             />
         </div>

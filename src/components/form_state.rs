@@ -33,7 +33,8 @@ pub struct UseAuthFormReturn {
     pub mode: RwSignal<Mode>,
     /// The email field.
     pub email: RwSignal<String>,
-    /// The password field. Cleared after every failed or successful attempt.
+    /// The password field, or a second step's code field. Cleared after every failed or
+    /// successful attempt.
     pub password: RwSignal<String>,
     /// Whether the password is shown as text.
     pub show_password: RwSignal<bool>,
@@ -153,6 +154,9 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     let link = page_link();
     let link_token: StoredValue<Option<String>> =
         StoredValue::new(link.as_ref().map(|(_, t)| t.clone()));
+    // The step token of a sign-in waiting for its code, in memory only: dropped when the step
+    // ends or the person leaves it.
+    let step: StoredValue<Option<String>> = StoredValue::new(None);
     if link
         .as_ref()
         .is_some_and(|(f, _)| *f == Flow::PasswordResetComplete)
@@ -211,7 +215,8 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
 
     let show_failure = move |flow: Flow, failure: Failure| {
         let g = guide(flow, &failure, guide_options);
-        if !g.actions.contains(&Action::Retry) {
+        // A code the service refused is never sent again: "Try again" then submits the field.
+        if !g.actions.contains(&Action::Retry) || g.kind == FailureKind::CodesPaused {
             last_request.set_value(None);
         }
         if let Some(secs) = g.countdown {
@@ -219,9 +224,16 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         }
         if matches!(
             flow,
-            Flow::Login | Flow::Signup | Flow::Session | Flow::PasswordResetComplete
+            Flow::Login
+                | Flow::Signup
+                | Flow::Session
+                | Flow::PasswordResetComplete
+                | Flow::LoginSecondFactor
         ) {
             password.set(String::new()); // errors-15: keep the email, clear the password
+        }
+        if failure.kind == FailureKind::StepExpired {
+            step.set_value(None);
         }
         sink.failure(flow, &failure);
         let focus = g.focus;
@@ -233,6 +245,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         move |flow: Flow, success: Success, token: Option<String>, address| match success {
             Success::SignedIn { user, .. } => {
                 password.set(String::new());
+                step.set_value(None);
                 let kind = if flow == Flow::Signup {
                     SuccessKind::Signup
                 } else {
@@ -248,6 +261,13 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
                     user,
                     access_token: token,
                 });
+            }
+            Success::SecondFactor { step: token } => {
+                // The password was right: the code step takes the form's place.
+                password.set(String::new());
+                step.set_value(Some(token));
+                mode.set(Mode::Code);
+                focus_heading();
             }
             Success::VerifyEmail => {
                 password.set(String::new());
@@ -303,22 +323,25 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
             None
         };
         let token = link_token.get_value();
+        let step_token = step.get_value();
         last_request.set_value(Some((flow, address.clone(), secret.clone())));
         pending_words.set(crate::form::pending_words(flow));
         pending.set(true);
         notice.set(None);
         spawn_local(async move {
-            // A link's call names the link's token; every other call the email.
-            let first = match (flow, &token) {
-                (Flow::Logout, _) => None,
-                (Flow::VerifyEmail | Flow::PasswordResetComplete, Some(t)) => {
-                    Some(("token", t.as_str()))
+            // A link's call names the link's token, a second step its step token; every other
+            // call the email. The secret is the password, or the second step's code.
+            let (first, secret_name) = match (flow, &token, &step_token) {
+                (Flow::Logout, ..) => (None, ""),
+                (Flow::VerifyEmail | Flow::PasswordResetComplete, Some(t), _) => {
+                    (Some(("token", t.as_str())), "password")
                 }
-                _ => Some(("email", address.as_str())),
+                (Flow::LoginSecondFactor, _, Some(s)) => (Some(("step", s.as_str())), "code"),
+                _ => (Some(("email", address.as_str())), "password"),
             };
             let body = first.map(|first| {
                 let mut members = vec![first];
-                members.extend(secret.as_deref().map(|p| ("password", p)));
+                members.extend(secret.as_deref().map(|p| (secret_name, p)));
                 json_body(&members)
             });
             drop(secret);
@@ -375,9 +398,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
                 return;
             }
             let flow = m.flow();
-            let secret = m
-                .password_autocomplete()
-                .is_some()
+            let secret = (m.password_autocomplete().is_some() || m.has_code())
                 .then(|| password.get_untracked());
             run(flow, address.trim().to_string(), secret);
         }
@@ -395,6 +416,9 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     let switch_mode = Callback::new(move |to: Mode| {
         link_token.set_value(None);
         end_link();
+        if !to.has_code() {
+            step.set_value(None); // leaving the second step ends it
+        }
         mode.set(to);
         notice.set(None);
         password.set(String::new());
@@ -415,7 +439,7 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
                 _ => submit.run(()),
             },
             Action::ResetPassword => switch_mode.run(Mode::Reset),
-            Action::SignInInstead => switch_mode.run(Mode::Login),
+            Action::SignInInstead | Action::StartAgain => switch_mode.run(Mode::Login),
             Action::CreateAccount => switch_mode.run(Mode::Signup),
             // A failed reset link asks for a new one by email; a failed verification link goes to
             // the form that sends a new verification link.

@@ -2,7 +2,7 @@
 
 use super::banner::{FailureBanner, Notice, SuccessBanner};
 use super::events::{FailureDetail, OutcomeDetail, Sink, SuccessDetail};
-use super::fields::{EmailField, PasswordField};
+use super::fields::{PasswordField, TextField};
 use super::form_state::{FormOptions, UseAuthFormReturn, use_auth_form};
 use super::i18n::{I18n, fetch_overrides};
 use super::reactive::{dynamic, flag, shown_when, text, tr};
@@ -204,7 +204,7 @@ pub fn AuthWidget(
             move || mode.get().has_email(),
             move || {
                 view! {
-                    <EmailField id=id.get_value() value=email mode=mode
+                    <TextField id=id.get_value() field=Field::Email value=email mode=mode
                         error=field_error(Field::Email) i18n=i18n />
                 }
                 .into_any()
@@ -220,6 +220,18 @@ pub fn AuthWidget(
                     shown=show_password error=field_error(Field::Password) i18n=i18n min_password=min_password />
             }
             .into_any()
+            },
+        )
+    };
+    let code_field = move || {
+        shown_when(
+            move || mode.get().has_code(),
+            move || {
+                view! {
+                    <TextField id=id.get_value() field=Field::Code value=password mode=mode
+                        error=field_error(Field::Code) i18n=i18n />
+                }
+                .into_any()
             },
         )
     };
@@ -251,6 +263,7 @@ pub fn AuthWidget(
                 on:submit=move |ev| { ev.prevent_default(); submit.run(()); }>
                 {email_field()}
                 {password_field()}
+                {code_field()}
                 <button type="submit" class="aw-button aw-button--primary" disabled=busy
                     aria-busy=text(move || pending.get().to_string())>
                     {mode_text(Mode::submit)}

@@ -24,6 +24,8 @@ impl Step {
             Step::Flow(Flow::PasswordResetComplete) => "reset_complete",
             Step::Flow(Flow::VerifyEmail) => "verify_email",
             Step::Flow(Flow::VerifyEmailResend) => "verify_resend",
+            // Not a member profiles have yet: no built-in backend's second step is mapped.
+            Step::Flow(Flow::LoginSecondFactor) => "second_factor",
             Step::Status => "status",
         }
     }

@@ -15,6 +15,8 @@ use web_sys::HtmlButtonElement;
 
 const DEMO_EMAIL: &str = "demo@example.com";
 const DEMO_PASSWORD: &str = "correct horse battery staple";
+/// The reference server's demo account whose sign-in asks for a one-time code.
+const DEMO_CODES_EMAIL: &str = "codes@example.com";
 
 fn fresh_email() -> String {
     format!("new-{}@example.com", js_sys::Math::random().to_bits())
@@ -32,6 +34,8 @@ pub async fn run_fixture(name: &str) {
         Flow::PasswordResetComplete => (Mode::Login, "password-reset-complete"),
         Flow::VerifyEmail => (Mode::Login, "verify-email"),
         Flow::VerifyEmailResend => (Mode::Resend, "verify-email-resend"),
+        // The code step comes after a real sign-in of the account with codes.
+        Flow::LoginSecondFactor => (Mode::Login, "login-second-factor"),
         _ => (Mode::Login, "login"),
     };
     let link_key = match f.flow {
@@ -39,8 +43,11 @@ pub async fn run_fixture(name: &str) {
         Flow::VerifyEmail => Some("auth-verify"),
         _ => None,
     };
+    let second_step = f.flow == Flow::LoginSecondFactor;
     let mut email = if mode == Mode::Signup {
         fresh_email()
+    } else if second_step {
+        DEMO_CODES_EMAIL.to_string()
     } else {
         DEMO_EMAIL.to_string()
     };
@@ -77,8 +84,8 @@ pub async fn run_fixture(name: &str) {
     }
     // A verification link is checked without a submit: nothing is typed.
     let typed = f.flow != Flow::VerifyEmail;
-    let has_email = typed && w.find("input[name=email]").is_some();
-    let has_password = typed && w.find("input[name=password]").is_some();
+    let has_email = typed && !second_step && w.find("input[name=email]").is_some();
+    let has_password = typed && !second_step && w.find("input[name=password]").is_some();
     if has_email {
         w.type_into("input[name=email]", &email);
     }
@@ -87,6 +94,19 @@ pub async fn run_fixture(name: &str) {
     }
     if offline {
         set_online(false);
+    }
+    if second_step {
+        w.type_into("input[name=email]", &email);
+        w.type_into("input[name=password]", &password);
+        w.click("button[type=submit]");
+        let code = w.wait_for("input[name=code]").await;
+        assert_eq!(
+            code.get_attribute("autocomplete").as_deref(),
+            Some("one-time-code"),
+            "{}",
+            f.name
+        );
+        w.type_into("input[name=code]", "123 456");
     }
     if typed {
         w.click("button[type=submit]");
@@ -166,6 +186,14 @@ pub async fn run_fixture(name: &str) {
             w.input("input[name=password]").value(),
             "",
             "{}: password cleared",
+            f.name
+        );
+    }
+    if second_step && w.find("input[name=code]").is_some() {
+        assert_eq!(
+            w.input("input[name=code]").value(),
+            "",
+            "{}: the refused code cleared",
             f.name
         );
     }
@@ -258,6 +286,10 @@ fixture_tests! {
     fixture_details_refused_without_saying_which = "server refuses the details without saying which",
     fixture_email_taken_on_signup = "sign-up with a registered email",
     fixture_signup_closed = "sign-up switched off",
+    fixture_code_invalid = "second step: a code that does not match",
+    fixture_code_used = "second step: a code already used",
+    fixture_codes_paused = "second step: too many wrong codes, codes paused with a countdown",
+    fixture_step_expired = "second step timed out: start again",
     fixture_rate_limited_counts_down = "too many requests: countdown from Retry-After",
     fixture_session_invalid_on_login = "session token fails validation on login",
     fixture_session_expired = "session expired",

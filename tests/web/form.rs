@@ -364,3 +364,82 @@ async fn a_verification_link_is_checked_at_once_and_a_new_one_can_be_asked_for()
     w.click("button[type=submit]");
     w.wait_for("[data-outcome=link_sent]").await;
 }
+
+/// A correct password of an account with codes leads to the code step (no session yet): one
+/// field for an app's code, a recovery code instead, a refused code cleared, the step's token
+/// and the code sent together, and back to sign in with the email kept.
+#[wasm_bindgen_test]
+async fn a_second_factor_account_gets_the_code_step_and_a_wrong_code_is_refused() {
+    let w = mount(Mode::Login);
+    w.type_into("input[name=email]", "codes@example.com");
+    w.type_into("input[name=password]", "correct horse battery staple");
+    w.click("button[type=submit]");
+    w.wait_for(".aw-widget[data-mode=code]").await;
+    assert!(w.find("input[name=email]").is_none(), "no email field");
+    assert!(
+        w.find("input[name=password]").is_none(),
+        "no password field"
+    );
+    assert!(w.find("[data-success]").is_none(), "not signed in yet");
+    let heading = w.get(".aw-widget__title");
+    w.wait_until("focus moves to the step's heading", 2, |_| {
+        active().as_ref() == Some(&heading)
+    })
+    .await;
+    let code = w.input("input[name=code]");
+    assert_eq!(code.get_attribute("inputmode").as_deref(), Some("numeric"));
+    assert_eq!(
+        code.get_attribute("autocomplete").as_deref(),
+        Some("one-time-code")
+    );
+    let hint_id = w.get(".aw-field__hint").id();
+    assert!(
+        code.get_attribute("aria-describedby")
+            .is_some_and(|d| d.contains(&hint_id)),
+        "the hint describes the field"
+    );
+
+    // Nothing typed: caught before sending.
+    let before = requests_to("/auth/login/second-factor");
+    w.click("button[type=submit]");
+    w.wait_for("[data-failure=validation_failed]").await;
+    assert_eq!(requests_to("/auth/login/second-factor"), before);
+
+    // A recovery code instead: the same field, for text.
+    w.click("[data-action=use_recovery_code]");
+    w.wait_for(".aw-widget[data-mode=recovery_code]").await;
+    let code = w.input("input[name=code]");
+    assert_eq!(code.get_attribute("inputmode").as_deref(), Some("text"));
+    assert_eq!(code.get_attribute("autocomplete").as_deref(), Some("off"));
+
+    let spy = js_sys::Function::new_no_args(
+        "const f = window.fetch; window.__awBodies = []; window.__awFetch = f; \
+         window.fetch = (u, i) => { window.__awBodies.push(String(i && i.body)); return f(u, i); };",
+    );
+    spy.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+    w.type_into("input[name=code]", "aaaa-bbbb-cccc");
+    w.click("button[type=submit]");
+    let banner = w.wait_for("[data-failure=code_invalid]").await;
+    let bodies = js_sys::eval("window.fetch = window.__awFetch; JSON.stringify(window.__awBodies)")
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(
+        bodies.contains(r#"\"step\":"#) && bodies.contains("aaaa-bbbb-cccc"),
+        "the step's token and the code go together: {bodies}"
+    );
+    assert!(
+        !bodies.contains("codes@example.com") && !bodies.contains("horse"),
+        "neither the email nor the password is sent again: {bodies}"
+    );
+    assert_eq!(code.value(), "", "the refused code is cleared");
+    assert!(
+        !banner.text_content().unwrap().contains("password"),
+        "a wrong code never speaks of the password"
+    );
+
+    // Leaving the step ends it; the email is still there.
+    w.click("[data-action=switch_to_login]");
+    w.wait_for(".aw-widget[data-mode=login]").await;
+    assert_eq!(w.input("input[name=email]").value(), "codes@example.com");
+}

@@ -179,6 +179,22 @@ impl Server {
         resp.status().as_u16()
     }
 
+    /// A `POST` of `body` with a session cookie from [`Server::sign_in_elsewhere`]: its
+    /// status and JSON answer.
+    pub async fn post_signed_in(&self, cookie: &str, path: &str, body: Value) -> (u16, Value) {
+        let resp = self
+            .http
+            .post(self.url(path))
+            .header(reqwest::header::COOKIE, cookie)
+            .json(&body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
     /// A bare `GET` from the harness (same client address as the browser): its status.
     pub async fn get_status(&self, path: &str) -> u16 {
         let resp = self.http.get(self.url(path)).send().await;
