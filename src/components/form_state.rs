@@ -245,7 +245,11 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
         move |flow: Flow, success: Success, token: Option<String>, address| match success {
             Success::SignedIn { user, .. } => {
                 password.set(String::new());
-                step.set_value(None);
+                if step.get_value().is_some() {
+                    // The code step is over: after signing out, the form starts at sign-in.
+                    step.set_value(None);
+                    mode.set(Mode::Login);
+                }
                 let kind = if flow == Flow::Signup {
                     SuccessKind::Signup
                 } else {

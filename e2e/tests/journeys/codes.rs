@@ -34,9 +34,16 @@ async fn click(cx: &Ctx, css: &str) {
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
-/// Signs in with the password and waits for the code step, its heading focused.
-async fn to_the_code_step(cx: &Ctx, email: &str, password: &str) {
-    cx.log_in(email, password).await;
+/// Signs in with the password (typing the email first unless the form kept it) and waits for
+/// the code step, its heading focused.
+async fn to_the_code_step(cx: &Ctx, email: Option<&str>, password: &str) {
+    match email {
+        Some(email) => cx.log_in(email, password).await,
+        None => {
+            cx.type_in("input[name=password]", password).await;
+            cx.enter_in("input[name=password]").await;
+        }
+    }
     cx.wait(
         "the code step",
         "document.querySelector('.aw-widget[data-mode=code] input[name=code][autocomplete=one-time-code][inputmode=numeric]')",
@@ -84,7 +91,7 @@ pub async fn one_time_codes_a_wrong_code_a_used_code_then_a_new_code_and_a_recov
     assert_eq!(recovery.len(), 10);
 
     cx.open(server).await;
-    to_the_code_step(&cx, &email, password).await;
+    to_the_code_step(&cx, Some(&email), password).await;
     cx.audit("the code step").await;
     let used = code(&secret, confirmed_at);
     let next = code(&secret, confirmed_at + 30);
@@ -128,7 +135,12 @@ pub async fn one_time_codes_a_wrong_code_a_used_code_then_a_new_code_and_a_recov
         "document.querySelector('.aw-widget[data-mode=login] input[name=password]')",
     )
     .await;
-    to_the_code_step(&cx, &email, password).await;
+    assert_eq!(
+        cx.prop("input[name=email]", "value").await,
+        json!(email),
+        "signed out, the form starts at sign-in with the email kept"
+    );
+    to_the_code_step(&cx, None, password).await;
     cx.type_in(CODE, &next).await;
     cx.enter_in(CODE).await;
     cx.expect_failure(crate::support::checks::Expect {
