@@ -27,5 +27,11 @@ pub mod demo;
 pub mod embed;
 pub use components::AuthWidget;
 
+// The WebAssembly's allocator: talc instead of the default dlmalloc, for a smaller embed
+// (docs/performance.md). The widget's WebAssembly is single-threaded (no atomics).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The widget's version, reported in telemetry.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
