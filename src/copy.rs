@@ -112,14 +112,15 @@ pub fn interpolate(template: &str, n: Option<u64>, vars: &[(&str, &str)]) -> Str
     let n_text = n.map(|n| n.to_string());
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else {
-            rest = &rest[start..];
+    // `split_once` rather than indexing: no slicing that could panic, so none of the panic
+    // message machinery is compiled into the WebAssembly for it.
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        let Some((name, tail)) = after.split_once('}') else {
+            out.push('{');
+            rest = after;
             break;
         };
-        let name = &after[..end];
         let value = vars.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
         match (name, value, &n_text) {
             (_, Some(v), _) => out.push_str(v),
@@ -130,7 +131,7 @@ pub fn interpolate(template: &str, n: Option<u64>, vars: &[(&str, &str)]) -> Str
                 out.push('}');
             }
         }
-        rest = &after[end + 1..];
+        rest = tail;
     }
     out.push_str(rest);
     out
@@ -152,5 +153,22 @@ pub fn text(
     match entry(locale, key).or_else(|| entry(Locale::FALLBACK, key)) {
         Some(t) => fill(t, n, vars, plural),
         None => key.as_str().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::interpolate;
+
+    #[test]
+    fn interpolate_fills_known_names_and_keeps_the_rest_as_written() {
+        let vars = [("email", "ä@example.com")];
+        assert_eq!(interpolate("in {n} s", Some(3), &[]), "in 3 s");
+        assert_eq!(interpolate("as {email}.", None, &vars), "as ä@example.com.");
+        assert_eq!(interpolate("ü{n}ß{n}", Some(12), &[]), "ü12ß12");
+        assert_eq!(interpolate("{other} {n}", None, &[]), "{other} {n}");
+        assert_eq!(interpolate("{} and {", Some(1), &[]), "{} and {");
+        assert_eq!(interpolate("open {brace", None, &vars), "open {brace");
+        assert_eq!(interpolate("", Some(1), &vars), "");
     }
 }
