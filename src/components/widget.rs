@@ -199,13 +199,15 @@ pub fn AuthWidget(
             .into_any()
         },
     );
-    let email_field = move || {
+    // The email field, or a second step's code field (in the password's signal: the form's
+    // secret), each where the mode has it.
+    let text_field = move |field: Field, shown: fn(Mode) -> bool, value: RwSignal<String>| {
         shown_when(
-            move || mode.get().has_email(),
+            move || shown(mode.get()),
             move || {
                 view! {
-                    <TextField id=id.get_value() field=Field::Email value=email mode=mode
-                        error=field_error(Field::Email) i18n=i18n />
+                    <TextField id=id.get_value() field=field value=value mode=mode
+                        error=field_error(field) i18n=i18n />
                 }
                 .into_any()
             },
@@ -220,18 +222,6 @@ pub fn AuthWidget(
                     shown=show_password error=field_error(Field::Password) i18n=i18n min_password=min_password />
             }
             .into_any()
-            },
-        )
-    };
-    let code_field = move || {
-        shown_when(
-            move || mode.get().has_code(),
-            move || {
-                view! {
-                    <TextField id=id.get_value() field=Field::Code value=password mode=mode
-                        error=field_error(Field::Code) i18n=i18n />
-                }
-                .into_any()
             },
         )
     };
@@ -261,9 +251,9 @@ pub fn AuthWidget(
             <div role="status" class="aw-live">{status_view()}</div>
             <form class="aw-form" method="post" novalidate=true
                 on:submit=move |ev| { ev.prevent_default(); submit.run(()); }>
-                {email_field()}
+                {text_field(Field::Email, Mode::has_email, email)}
                 {password_field()}
-                {code_field()}
+                {text_field(Field::Code, Mode::has_code, password)}
                 <button type="submit" class="aw-button aw-button--primary" disabled=busy
                     aria-busy=text(move || pending.get().to_string())>
                     {mode_text(Mode::submit)}

@@ -300,18 +300,11 @@ async fn a_reset_link_opens_the_new_password_step_and_a_token_never_issued_offer
     assert!(summary.text_content().unwrap().contains('8'));
     assert_eq!(requests_to("/auth/password-reset/complete"), before);
 
-    let spy = js_sys::Function::new_no_args(
-        "const f = window.fetch; window.__awBodies = []; window.__awFetch = f; \
-         window.fetch = (u, i) => { window.__awBodies.push(String(i && i.body)); return f(u, i); };",
-    );
-    spy.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+    record_bodies();
     w.type_into("input[name=password]", "a long enough new password");
     w.click("button[type=submit]");
     let banner = w.wait_for("[data-failure=link_invalid]").await;
-    let bodies = js_sys::eval("window.fetch = window.__awFetch; JSON.stringify(window.__awBodies)")
-        .unwrap()
-        .as_string()
-        .unwrap();
+    let bodies = recorded_bodies();
     assert!(
         bodies.contains(&format!("key:{}", "0f".repeat(32))),
         "the token is sent decoded: {bodies}"
@@ -412,18 +405,11 @@ async fn a_second_factor_account_gets_the_code_step_and_a_wrong_code_is_refused(
     assert_eq!(code.get_attribute("inputmode").as_deref(), Some("text"));
     assert_eq!(code.get_attribute("autocomplete").as_deref(), Some("off"));
 
-    let spy = js_sys::Function::new_no_args(
-        "const f = window.fetch; window.__awBodies = []; window.__awFetch = f; \
-         window.fetch = (u, i) => { window.__awBodies.push(String(i && i.body)); return f(u, i); };",
-    );
-    spy.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+    record_bodies();
     w.type_into("input[name=code]", "aaaa-bbbb-cccc");
     w.click("button[type=submit]");
     let banner = w.wait_for("[data-failure=code_invalid]").await;
-    let bodies = js_sys::eval("window.fetch = window.__awFetch; JSON.stringify(window.__awBodies)")
-        .unwrap()
-        .as_string()
-        .unwrap();
+    let bodies = recorded_bodies();
     assert!(
         bodies.contains(r#"\"step\":"#) && bodies.contains("aaaa-bbbb-cccc"),
         "the step's token and the code go together: {bodies}"

@@ -292,6 +292,24 @@ pub async fn set_status(state: &str, message: Option<&str>) {
     assert!(resp.ok(), "server refused status {state}");
 }
 
+/// Starts recording the body of every `fetch` the page makes, until [`recorded_bodies`].
+pub fn record_bodies() {
+    js_sys::Function::new_no_args(
+        "const f = window.fetch; window.__awBodies = []; window.__awFetch = f; \
+         window.fetch = (u, i) => { window.__awBodies.push(String(i && i.body)); return f(u, i); };",
+    )
+    .call0(&wasm_bindgen::JsValue::NULL)
+    .unwrap();
+}
+
+/// Stops recording and returns the bodies sent since [`record_bodies`], as a JSON array.
+pub fn recorded_bodies() -> String {
+    js_sys::eval("window.fetch = window.__awFetch; JSON.stringify(window.__awBodies)")
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
 /// How many requests this page has made to a URL ending in `suffix` (Resource Timing).
 pub fn requests_to(suffix: &str) -> usize {
     let entries = web_sys::window()

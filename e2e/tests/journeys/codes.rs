@@ -2,6 +2,7 @@
 //! through the API, as the signed-in person would, and then signs in through the widget with a
 //! code computed from its secret, as an authenticator app does (RFC 6238).
 
+use crate::support::checks::Expect;
 use crate::support::page::Ctx;
 use serde_json::json;
 use std::sync::Arc;
@@ -32,6 +33,13 @@ async fn click(cx: &Ctx, css: &str) {
         .click()
         .await
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Submits `code` in the code field and expects the failure `kind` with its own words.
+async fn refused(cx: &Ctx, code: &str, kind: &'static str) {
+    cx.type_in(CODE, code).await;
+    cx.enter_in(CODE).await;
+    cx.expect_failure(Expect { kind, copy: kind }).await;
 }
 
 /// Signs in with the password (typing the email first unless the form kept it) and waits for
@@ -100,26 +108,14 @@ pub async fn one_time_codes_a_wrong_code_a_used_code_then_a_new_code_and_a_recov
     } else {
         "000000"
     };
-    cx.type_in(CODE, wrong).await;
-    cx.enter_in(CODE).await;
-    cx.expect_failure(crate::support::checks::Expect {
-        kind: "code_invalid",
-        copy: "code_invalid",
-    })
-    .await;
+    refused(&cx, wrong, "code_invalid").await;
     assert_eq!(
         cx.prop(CODE, "value").await,
         json!(""),
         "the wrong code is cleared"
     );
 
-    cx.type_in(CODE, &used).await;
-    cx.enter_in(CODE).await;
-    cx.expect_failure(crate::support::checks::Expect {
-        kind: "code_used",
-        copy: "code_used",
-    })
-    .await;
+    refused(&cx, &used, "code_used").await;
 
     cx.type_in(CODE, &next).await;
     cx.enter_in(CODE).await;
@@ -141,13 +137,7 @@ pub async fn one_time_codes_a_wrong_code_a_used_code_then_a_new_code_and_a_recov
         "signed out, the form starts at sign-in with the email kept"
     );
     to_the_code_step(&cx, None, password).await;
-    cx.type_in(CODE, &next).await;
-    cx.enter_in(CODE).await;
-    cx.expect_failure(crate::support::checks::Expect {
-        kind: "code_used",
-        copy: "code_used",
-    })
-    .await;
+    refused(&cx, &next, "code_used").await;
 
     click(&cx, "[data-action=use_recovery_code]").await;
     cx.wait(
