@@ -196,6 +196,10 @@ impl FailureKind {
             // The second step of a sign-in is not made by the widget yet: until it is, these
             // codes read as codes it does not know.
             C::CodeInvalid | C::CodeUsed | C::CodesPaused | C::StepExpired => return None,
+            // Nor are passkeys.
+            C::PasskeyUnknown | C::PasskeyInvalid | C::PasskeyRegistered | C::ChallengeExpired => {
+                return None;
+            }
         };
         Some((kind, code.is_server_error()))
     }
