@@ -9,8 +9,10 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the `=` pin of wasm-bindgen in Cargo
 GECKODRIVER_VERSION=0.37.1
 # prometheus: promtool and a real Prometheus for `make test-alerts`; postgresql: a throwaway
 # cluster for `make test-postgres`; haproxy: the load balancer of `make test-cluster` (neither
-# system service is used: the tests start their own on loopback).
-APT_PACKAGES=(chromium chromium-driver firefox-esr brotli curl prometheus postgresql haproxy)
+# system service is used: the tests start their own on loopback). libssl-dev and pkg-config:
+# the server's passkeys (webauthn-rs) verify signatures with OpenSSL, found through pkg-config.
+APT_PACKAGES=(chromium chromium-driver firefox-esr brotli curl prometheus postgresql haproxy
+  libssl-dev pkg-config)
 
 step() { CURRENT_STEP="$1"; printf '\n==> setup: %s\n' "$1"; }
 trap 'echo "setup failed during step: ${CURRENT_STEP:-start}" >&2' ERR

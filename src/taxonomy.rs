@@ -218,6 +218,11 @@ impl FailureKind {
             C::CodeUsed => FailureKind::CodeUsed,
             C::CodesPaused => FailureKind::CodesPaused,
             C::StepExpired => FailureKind::StepExpired,
+            // Passkeys are not in the widget yet: until they are, these codes read as codes it
+            // does not know.
+            C::PasskeyUnknown | C::PasskeyInvalid | C::PasskeyRegistered | C::ChallengeExpired => {
+                return None;
+            }
         };
         Some((kind, code.is_server_error()))
     }

@@ -30,12 +30,20 @@ pub enum Call {
     TotpSetup,
     /// Turn one-time codes on with a first code from the new secret; answers recovery codes.
     TotpConfirm,
+    /// Start registering a passkey for the signed-in account: the options for the browser.
+    PasskeyRegisterStart,
+    /// Finish registering a passkey with the browser's new credential.
+    PasskeyRegisterFinish,
+    /// Start a sign-in with a passkey (no email asked): the options for the browser.
+    PasskeyLoginStart,
+    /// Finish a sign-in with a passkey: the browser's assertion; answers like a sign-in.
+    PasskeyLoginFinish,
     Status,
 }
 
 impl Call {
     /// Every call.
-    pub const ALL: [Call; 12] = [
+    pub const ALL: [Call; 16] = [
         Call::Login,
         Call::Signup,
         Call::Session,
@@ -47,6 +55,10 @@ impl Call {
         Call::LoginSecondFactor,
         Call::TotpSetup,
         Call::TotpConfirm,
+        Call::PasskeyRegisterStart,
+        Call::PasskeyRegisterFinish,
+        Call::PasskeyLoginStart,
+        Call::PasskeyLoginFinish,
         Call::Status,
     ];
 
@@ -72,6 +84,10 @@ impl Call {
             Call::LoginSecondFactor => "login/second-factor",
             Call::TotpSetup => "totp/setup",
             Call::TotpConfirm => "totp/confirm",
+            Call::PasskeyRegisterStart => "passkeys/register/start",
+            Call::PasskeyRegisterFinish => "passkeys/register/finish",
+            Call::PasskeyLoginStart => "passkeys/login/start",
+            Call::PasskeyLoginFinish => "passkeys/login/finish",
             Call::Status => "status",
         }
     }
@@ -118,11 +134,21 @@ pub enum Code {
     CodesPaused,
     /// The sign-in's second step is past its lifetime or already done: start again.
     StepExpired,
+    /// A passkey this service does not know (never registered here, removed, or its account
+    /// deleted).
+    PasskeyUnknown,
+    /// The passkey's answer did not verify (signature, site, user verification, counter).
+    PasskeyInvalid,
+    /// The passkey is already registered (to this or another account).
+    PasskeyRegistered,
+    /// A passkey ceremony past its five minutes, already finished, or never started: start
+    /// again.
+    ChallengeExpired,
 }
 
 impl Code {
     /// Every code, in the order of docs/contract.md.
-    pub const ALL: [Code; 19] = [
+    pub const ALL: [Code; 23] = [
         Code::InvalidCredentials,
         Code::AccountLocked,
         Code::AccountDisabled,
@@ -142,6 +168,10 @@ impl Code {
         Code::CodeUsed,
         Code::CodesPaused,
         Code::StepExpired,
+        Code::PasskeyUnknown,
+        Code::PasskeyInvalid,
+        Code::PasskeyRegistered,
+        Code::ChallengeExpired,
     ];
 
     /// The `code` member's value.
@@ -166,6 +196,10 @@ impl Code {
             Code::CodeUsed => "code_used",
             Code::CodesPaused => "codes_paused",
             Code::StepExpired => "step_expired",
+            Code::PasskeyUnknown => "passkey_unknown",
+            Code::PasskeyInvalid => "passkey_invalid",
+            Code::PasskeyRegistered => "passkey_registered",
+            Code::ChallengeExpired => "challenge_expired",
         }
     }
 
@@ -181,17 +215,19 @@ impl Code {
             | Code::SessionInvalid
             | Code::SessionExpired
             | Code::CodeInvalid
-            | Code::CodeUsed => 401,
+            | Code::CodeUsed
+            | Code::PasskeyUnknown
+            | Code::PasskeyInvalid => 401,
             Code::AccountLocked
             | Code::AccountDisabled
             | Code::EmailUnverified
             | Code::SignupClosed => 403,
             Code::ValidationFailed => 422,
-            Code::EmailTaken => 409,
+            Code::EmailTaken | Code::PasskeyRegistered => 409,
             Code::RateLimited | Code::CodesPaused => 429,
             Code::ServiceUnavailable => 503,
             Code::InternalError => 500,
-            Code::LinkExpired | Code::LinkUsed | Code::StepExpired => 410,
+            Code::LinkExpired | Code::LinkUsed | Code::StepExpired | Code::ChallengeExpired => 410,
             Code::LinkInvalid => 400,
         }
     }

@@ -30,7 +30,7 @@ use crate::serve::Limits;
 use crate::state::{AppState, Shared, client_ip};
 use crate::status::StatusStore;
 use crate::tokens::Keyring;
-use crate::{admin, auth, db, factors, keyfile, links, ops};
+use crate::{admin, auth, db, factors, keyfile, links, ops, passkeys};
 
 pub const DEMO_EMAIL: &str = "demo@example.com";
 pub const DEMO_PASSWORD: &str = "correct horse battery staple";
@@ -90,6 +90,10 @@ fn api_router() -> OpenApiRouter<Shared> {
         .routes(routes!(factors::second_factor))
         .routes(routes!(factors::totp_setup))
         .routes(routes!(factors::totp_confirm))
+        .routes(routes!(passkeys::register_start))
+        .routes(routes!(passkeys::register_finish))
+        .routes(routes!(passkeys::login_start))
+        .routes(routes!(passkeys::login_finish))
         .routes(routes!(ops::status))
         .routes(routes!(ops::telemetry))
 }
@@ -113,6 +117,7 @@ pub async fn build_state(cfg: Cli) -> anyhow::Result<Shared> {
             keyfile::ENV
         );
     }
+    let webauthn = passkeys::relying_party(&cfg.webauthn_rp_id, &cfg.webauthn_origins)?;
     let db = db::connect(&cfg.db).await?;
     let hasher = Hasher::new(
         cfg.argon2_m_cost,
@@ -196,6 +201,7 @@ pub async fn build_state(cfg: Cli) -> anyhow::Result<Shared> {
         refusals: crate::obs::Refusals::default(),
         openapi,
         mailer,
+        webauthn,
     }))
 }
 
@@ -323,6 +329,10 @@ fn endpoint_of(path: &str) -> Option<&'static str> {
         "verify-email" => "verify-email",
         "verify-email/resend" => "verify-email-resend",
         "login/second-factor" => "login-second-factor",
+        "passkeys/register/start" => "passkey-register-start",
+        "passkeys/register/finish" => "passkey-register-finish",
+        "passkeys/login/start" => "passkey-login-start",
+        "passkeys/login/finish" => "passkey-login-finish",
         "status" => "status",
         _ => return None,
     })
@@ -339,6 +349,8 @@ fn flow_label(endpoint: &str) -> &'static str {
         "verify-email" => "verify_email",
         "verify-email-resend" => "verify_email_resend",
         "login-second-factor" => "login_second_factor",
+        "passkey-register-start" | "passkey-register-finish" => "passkey_register",
+        "passkey-login-start" | "passkey-login-finish" => "passkey_login",
         _ => "status",
     }
 }

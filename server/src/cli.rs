@@ -233,6 +233,25 @@ pub struct Cli {
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub link_mail_interval_secs: u64,
 
+    /// The WebAuthn relying party id passkeys are bound to: the host name of the page with the
+    /// widget, or a parent domain of it (`example.com` serves `app.example.com`). A passkey
+    /// made for one id never works for another, so choose it once. Not an IP address:
+    /// browsers refuse passkeys there.
+    #[arg(long, default_value = "localhost", value_parser = parse_rp_id)]
+    pub webauthn_rp_id: String,
+
+    /// The origin of the page that makes passkey calls (scheme, host and port, no path), on
+    /// the relying party id's domain; repeat for several. Default: the demo page as `make
+    /// demo` serves it, opened as localhost (browsers refuse passkeys on an IP address such
+    /// as 127.0.0.1).
+    #[arg(
+        long = "webauthn-origin",
+        value_name = "ORIGIN",
+        default_value = "http://localhost:8080",
+        value_parser = parse_webauthn_origin
+    )]
+    pub webauthn_origins: Vec<String>,
+
     /// Retry-After in seconds for injected faults (429/503/account_locked).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..))]
     pub fault_retry_after_secs: u64,
@@ -301,6 +320,31 @@ fn parse_origin(s: &str) -> Result<String, String> {
         );
     }
     Ok(s.to_string())
+}
+
+/// Browsers offer WebAuthn on a domain name (or `localhost`) only, never on an IP address
+/// (WebAuthn section 5.1.3 takes the relying party id from the page's effective domain).
+fn parse_rp_id(s: &str) -> Result<String, String> {
+    let host = s.trim_start_matches('[').trim_end_matches(']');
+    if host.parse::<IpAddr>().is_ok() {
+        return Err("passkeys need a domain name (or localhost), not an IP address".into());
+    }
+    if s.is_empty() || s.contains(['/', ':', ' ']) {
+        return Err("expected a domain name like example.com (no scheme, no port)".into());
+    }
+    Ok(s.to_ascii_lowercase())
+}
+
+fn parse_webauthn_origin(s: &str) -> Result<String, String> {
+    let origin = parse_origin(s)?;
+    let url = url::Url::parse(&origin).map_err(|e| format!("{origin}: {e}"))?;
+    match url.host() {
+        Some(url::Host::Domain(_)) => Ok(origin),
+        _ => Err(format!(
+            "{origin}: passkeys need a domain name (or localhost), not an IP address; open the \
+             page as http://localhost:PORT"
+        )),
+    }
 }
 
 impl Cli {

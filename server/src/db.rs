@@ -342,7 +342,8 @@ pub const LINK_KEPT_AFTER_EXPIRY_SECS: i64 = 7 * 86400;
 
 /// Deletes what has expired: sessions (revoked or not) whose token can no longer verify, links
 /// a week past their expiry, link-mail pace rows older than a day, failure counters with no
-/// lock and no failure for a day, and rate-limit rows of clients whose pace has caught up.
+/// lock and no failure for a day, finished or expired sign-in steps, expired passkey
+/// ceremonies, and rate-limit rows of clients whose pace has caught up.
 /// Returns the number of rows deleted.
 pub async fn purge(pool: &AnyPool, now: i64, leeway: i64) -> Result<u64, sqlx::Error> {
     let mut tx = pool.begin().await?;
@@ -378,6 +379,12 @@ pub async fn purge(pool: &AnyPool, now: i64, leeway: i64) -> Result<u64, sqlx::E
         .execute(&mut *tx)
         .await?
         .rows_affected();
+    // A passkey ceremony not finished within its five minutes never will be.
+    n += sqlx::query("DELETE FROM webauthn_challenges WHERE expires_at < $1")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     // A client whose arrival time has passed is as if never seen.
     n += sqlx::query("DELETE FROM rate_limits WHERE tat_us < $1")
         .bind(now.saturating_mul(1_000_000))
@@ -398,6 +405,8 @@ pub async fn count_rows(pool: &AnyPool, table: &str) -> Result<i64, sqlx::Error>
         "login_failures" => "login_failures",
         "rate_limits" => "rate_limits",
         "login_steps" => "login_steps",
+        "passkeys" => "passkeys",
+        "webauthn_challenges" => "webauthn_challenges",
         _ => return Err(sqlx::Error::Protocol(format!("no table {table:?}"))),
     };
     sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
@@ -910,4 +919,152 @@ pub async fn use_login_step(
     .execute(pool)
     .await?;
     Ok(res.rows_affected() == 1)
+}
+
+/// What a WebAuthn ceremony is for (`webauthn_challenges.purpose`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ceremony {
+    Register,
+    SignIn,
+}
+
+impl Ceremony {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ceremony::Register => "register",
+            Ceremony::SignIn => "sign_in",
+        }
+    }
+}
+
+/// Keeps the state of a ceremony between its two calls.
+pub async fn insert_challenge(
+    pool: &AnyPool,
+    id_hash: &str,
+    purpose: Ceremony,
+    user_id: Option<&str>,
+    state: &str,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO webauthn_challenges (id_hash, purpose, user_id, state, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id_hash)
+    .bind(purpose.as_str())
+    .bind(user_id)
+    .bind(state)
+    .bind(expires_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A ceremony's stored state, taken by the call that finishes it.
+#[derive(Clone, Debug)]
+pub struct Challenge {
+    pub user_id: Option<String>,
+    pub state: String,
+    pub expires_at: i64,
+}
+
+/// Takes (deletes and returns) a ceremony's state: one statement, so of two requests with the
+/// same id only one gets it, on any instance. Expired rows are taken too (and then refused).
+pub async fn take_challenge(
+    pool: &AnyPool,
+    id_hash: &str,
+    purpose: Ceremony,
+) -> Result<Option<Challenge>, sqlx::Error> {
+    let row = sqlx::query(
+        "DELETE FROM webauthn_challenges WHERE id_hash = $1 AND purpose = $2 \
+         RETURNING user_id, state, expires_at",
+    )
+    .bind(id_hash)
+    .bind(purpose.as_str())
+    .fetch_optional(pool)
+    .await?;
+    row.map(|r| {
+        Ok(Challenge {
+            user_id: r.try_get("user_id")?,
+            state: r.try_get("state")?,
+            expires_at: r.try_get("expires_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// A stored passkey: its account and the credential as JSON.
+#[derive(Clone, Debug)]
+pub struct StoredPasskey {
+    pub user_id: String,
+    pub passkey: String,
+}
+
+/// The passkeys (as JSON) of an account, oldest first.
+pub async fn passkeys_of(pool: &AnyPool, user_id: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query("SELECT passkey FROM passkeys WHERE user_id = $1 ORDER BY created_at")
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("passkey"))
+        .collect()
+}
+
+pub async fn passkey(
+    pool: &AnyPool,
+    credential_id: &str,
+) -> Result<Option<StoredPasskey>, sqlx::Error> {
+    let row = sqlx::query("SELECT user_id, passkey FROM passkeys WHERE credential_id = $1")
+        .bind(credential_id)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|r| {
+        Ok(StoredPasskey {
+            user_id: r.try_get("user_id")?,
+            passkey: r.try_get("passkey")?,
+        })
+    })
+    .transpose()
+}
+
+/// Stores a new passkey; false when the credential is already registered (to any account).
+pub async fn insert_passkey(
+    pool: &AnyPool,
+    credential_id: &str,
+    user_id: &str,
+    passkey: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let res = sqlx::query(
+        "INSERT INTO passkeys (credential_id, user_id, passkey, created_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (credential_id) DO NOTHING",
+    )
+    .bind(credential_id)
+    .bind(user_id)
+    .bind(passkey)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+/// Records a sign-in with a passkey, with its credential as it is now (`Some`: its counter or
+/// backup flags moved on).
+pub async fn passkey_used(
+    pool: &AnyPool,
+    credential_id: &str,
+    updated: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE passkeys SET last_used_at = $1, passkey = COALESCE($2, passkey) \
+         WHERE credential_id = $3",
+    )
+    .bind(now)
+    .bind(updated)
+    .bind(credential_id)
+    .execute(pool)
+    .await?;
+    Ok(())
 }

@@ -38,13 +38,51 @@ pub const STEP_TTL_SECS: i64 = 300;
 /// The name authenticator apps show for the account.
 const ISSUER: &str = "auth-widget";
 
-/// `{"secret", "uri"}`: what an authenticator app needs, as text and as an `otpauth://` URI.
+/// `{"secret", "uri", "qr_svg"}`: what an authenticator app needs, as text, as an
+/// `otpauth://` URI and as a QR code of that URI.
 #[derive(Serialize, ToSchema)]
 pub struct TotpSetupBody {
     /// The secret in base32, to type into an app.
     pub secret: String,
-    /// `otpauth://totp/…`, for a QR code.
+    /// `otpauth://totp/…`, for a QR code or a link on a phone.
     pub uri: String,
+    /// The URI as a QR code: a self-contained SVG document (no scripts, no external
+    /// references), dark modules on white with a four-module quiet zone, a `viewBox`, and a
+    /// `<title>` for screen readers.
+    pub qr_svg: String,
+}
+
+/// What the QR code's `<title>` says (and so what a screen reader reads for it).
+pub const QR_TITLE: &str = "QR code of the one-time code setup: scan it with an authenticator app";
+/// The least width and height of the QR code, in SVG user units.
+const QR_MIN_SIZE: u32 = 200;
+
+/// `uri` as an SVG QR code (ISO/IEC 18004, error correction level M, the quiet zone of four
+/// modules the standard asks for). Without the XML declaration, so the document can also be
+/// put inline into an HTML page.
+pub fn qr_svg(uri: &str) -> Result<String, Problem> {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::with_error_correction_level(uri.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| Problem::internal(format!("QR code: {e}")))?;
+    let image = code
+        .render::<svg::Color>()
+        .quiet_zone(true)
+        .min_dimensions(QR_MIN_SIZE, QR_MIN_SIZE)
+        .dark_color(svg::Color("#000"))
+        .light_color(svg::Color("#fff"))
+        .build();
+    let image = match image.find("<svg") {
+        Some(start) => &image[start..],
+        None => return Err(Problem::internal("QR code: no <svg> element")),
+    };
+    let open_end = image
+        .find('>')
+        .ok_or_else(|| Problem::internal("QR code: unterminated <svg>"))?;
+    Ok(format!(
+        "{} role=\"img\"><title>{QR_TITLE}</title>{}",
+        &image[..open_end],
+        &image[open_end + 1..]
+    ))
 }
 
 /// `{"code"}`: a one-time code (spaces and dashes are ignored).
@@ -183,7 +221,8 @@ fn no_store(mut resp: Response) -> Response {
     path = "/auth/totp/setup",
     tag = "auth",
     responses(
-        (status = 200, description = "A new secret, not yet in use", body = TotpSetupBody),
+        (status = 200, description = "A new secret, not yet in use (also as a QR code)",
+            body = TotpSetupBody),
         (status = 401, description = "session_invalid, session_expired", body = ProblemBody,
             content_type = "application/problem+json"),
         (status = 403, description = "forbidden (codes are already on)", body = ProblemBody,
@@ -213,9 +252,15 @@ pub async fn totp_setup(
     };
     db::start_totp_setup(&s.db, &user.id, &secret, now()).await?;
     let uri = totp(&secret, &user.email)?.get_url();
+    let qr_svg = qr_svg(&uri)?;
     tracing::info!(user_id = %user.id, "one-time code setup started");
     Ok(no_store(
-        Json(TotpSetupBody { secret, uri }).into_response(),
+        Json(TotpSetupBody {
+            secret,
+            uri,
+            qr_svg,
+        })
+        .into_response(),
     ))
 }
 

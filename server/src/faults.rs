@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use crate::problem::{Code, FieldError, Problem};
 
 /// The endpoints a fault can be scoped to.
-pub const ENDPOINTS: [&str; 10] = [
+pub const ENDPOINTS: [&str; 14] = [
     "login",
     "signup",
     "session",
@@ -21,6 +21,10 @@ pub const ENDPOINTS: [&str; 10] = [
     "verify-email",
     "verify-email-resend",
     "login-second-factor",
+    "passkey-register-start",
+    "passkey-register-finish",
+    "passkey-login-start",
+    "passkey-login-finish",
     "status",
 ];
 

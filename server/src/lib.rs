@@ -16,6 +16,7 @@ pub mod links;
 pub mod mail;
 pub mod obs;
 pub mod ops;
+pub mod passkeys;
 pub mod passwords;
 pub mod problem;
 pub mod serve;

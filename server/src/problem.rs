@@ -46,6 +46,10 @@ impl Code {
     pub const CodeUsed: Code = Code::Contract(ContractCode::CodeUsed);
     pub const CodesPaused: Code = Code::Contract(ContractCode::CodesPaused);
     pub const StepExpired: Code = Code::Contract(ContractCode::StepExpired);
+    pub const PasskeyUnknown: Code = Code::Contract(ContractCode::PasskeyUnknown);
+    pub const PasskeyInvalid: Code = Code::Contract(ContractCode::PasskeyInvalid);
+    pub const PasskeyRegistered: Code = Code::Contract(ContractCode::PasskeyRegistered);
+    pub const ChallengeExpired: Code = Code::Contract(ContractCode::ChallengeExpired);
 }
 
 /// The contract's codes, in the order of docs/contract.md.
@@ -125,6 +129,10 @@ impl Code {
             Code::CodeUsed => "Code already used",
             Code::CodesPaused => "Too many wrong codes",
             Code::StepExpired => "Sign-in step expired",
+            Code::PasskeyUnknown => "Passkey not recognised",
+            Code::PasskeyInvalid => "Passkey could not be verified",
+            Code::PasskeyRegistered => "Passkey already registered",
+            Code::ChallengeExpired => "Passkey request expired",
             Code::MalformedRequest => "Malformed request",
             Code::UnsupportedMediaType => "Unsupported media type",
             Code::PayloadTooLarge => "Request body too large",
@@ -156,6 +164,12 @@ impl Code {
             Code::CodeUsed => "This one-time code has already been used; wait for the next one.",
             Code::CodesPaused => "Too many wrong codes for this account; wait before trying again.",
             Code::StepExpired => "The second step of this sign-in is over; sign in again.",
+            Code::PasskeyUnknown => "This service has no account for the passkey that was used.",
+            Code::PasskeyInvalid => "The passkey's answer could not be verified.",
+            Code::PasskeyRegistered => "This passkey is already registered.",
+            Code::ChallengeExpired => {
+                "The passkey request is over (finished, or older than five minutes); start again."
+            }
             Code::MalformedRequest => "The request body is not the expected JSON document.",
             Code::UnsupportedMediaType => "Send the body as application/json.",
             Code::PayloadTooLarge => "The request body is larger than this endpoint accepts.",

@@ -35,6 +35,8 @@ pub struct AppState {
     pub refusals: crate::obs::Refusals,
     pub openapi: String,
     pub mailer: crate::mail::Mailer,
+    /// The WebAuthn relying party (`--webauthn-rp-id`, `--webauthn-origin`).
+    pub webauthn: webauthn_rs::Webauthn,
 }
 
 pub type Shared = Arc<AppState>;

@@ -52,6 +52,9 @@ async fn enrolled(s: &Server, what: &str) -> (String, String, Vec<String>, (Stri
         uri.starts_with("otpauth://totp/") && uri.contains(&format!("secret={secret}")),
         "{uri}"
     );
+    // The QR code reads back as the URI, as a phone's camera reads it.
+    let svg = setup.json()["qr_svg"].as_str().unwrap().to_string();
+    assert_eq!(read_qr(&svg), uri);
     // Until a first code confirms it, the setup asks for nothing at sign-in.
     assert_eq!(s.login(&email, PASSWORD).await.status, 200);
 
@@ -84,6 +87,78 @@ async fn enrolled(s: &Server, what: &str) -> (String, String, Vec<String>, (Stri
     let again = post_with_session(s, "/auth/totp/setup", &session, &json!({})).await;
     again.problem(403, "forbidden");
     (email, secret, codes, (typed, at))
+}
+
+/// Draws the SVG of a QR code (as the server renders it: a white `rect` and one black `path`
+/// of `M{x} {y}h{w}v{h}H{x}V{y}` rectangles) onto a grey image and decodes the code from the
+/// pixels. Panics when the document is not of that form, has no quiet zone or does not decode.
+fn read_qr(svg: &str) -> String {
+    assert!(
+        svg.starts_with("<svg "),
+        "an SVG element, nothing before: {svg:.80}"
+    );
+    assert!(svg.ends_with("</svg>"));
+    assert!(
+        svg.contains(&format!(
+            "<title>{}</title>",
+            auth_server::factors::QR_TITLE
+        )),
+        "a title for screen readers"
+    );
+    for outside in ["href", "<script", "<image", "url(", "<?xml"] {
+        assert!(
+            !svg.contains(outside),
+            "nothing external or active: {outside}"
+        );
+    }
+    let attr = |name: &str| -> String {
+        let start = svg.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+        svg[start..][..svg[start..].find('"').unwrap()].to_string()
+    };
+    let view: Vec<usize> = attr("viewBox")
+        .split(' ')
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let (w, h) = (view[2], view[3]);
+    assert_eq!(view[..2], [0, 0]);
+    assert!(w >= 200 && w == h, "square, at least 200 units: {w}x{h}");
+    assert!(svg.contains(&format!(
+        r##"<rect x="0" y="0" width="{w}" height="{h}" fill="#fff"/>"##
+    )));
+    let d_start = svg
+        .find(r##"<path fill="#000" d=""##)
+        .expect("one black path")
+        + 21;
+    let d = &svg[d_start..][..svg[d_start..].find('"').unwrap()];
+    let mut pixels = vec![255u8; w * h];
+    for rect in d.split('M').filter(|r| !r.is_empty()) {
+        let nums: Vec<usize> = rect
+            .split(|c: char| c == ' ' || c.is_ascii_alphabetic())
+            .filter(|n| !n.is_empty())
+            .map(|n| n.parse().unwrap())
+            .collect();
+        let [x, y, rw, rh, x2, y2] = nums[..] else {
+            panic!("not a rectangle: {rect}")
+        };
+        assert_eq!((x, y), (x2, y2), "{rect}");
+        for row in y..y + rh {
+            pixels[row * w + x..row * w + x + rw].fill(0);
+        }
+    }
+    // The quiet zone: four modules (of at least one unit each) of white all round.
+    let module = (0..w)
+        .find(|&i| pixels[i * w + i] == 0)
+        .expect("a finder pattern")
+        / 4;
+    assert!(module >= 1);
+    assert!(
+        pixels[..4 * module * w].iter().all(|&p| p == 255),
+        "quiet zone"
+    );
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code");
+    grids[0].decode().expect("the QR code decodes").1
 }
 
 /// Signs in with the password: the second step's token (and no session).
@@ -217,6 +292,22 @@ fn pauses_grow_to_fifteen_minutes_and_stop_for_good_at_a_hundred() {
     assert_eq!(pause_secs(10), 900);
     assert_eq!(pause_secs(99), 900);
     assert!(pause_secs(MAX_FAILURES) > 10 * 365 * 86_400);
+}
+
+#[test]
+fn the_qr_code_is_the_same_for_the_same_uri_and_grows_with_it() {
+    use auth_server::factors::qr_svg;
+    let uri =
+        "otpauth://totp/auth-widget:a%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=auth-widget";
+    let svg = qr_svg(uri).unwrap();
+    assert_eq!(svg, qr_svg(uri).unwrap(), "deterministic");
+    assert_eq!(read_qr(&svg), uri);
+    let long = format!("{uri}&{}", "x".repeat(200));
+    let bigger = qr_svg(&long).unwrap();
+    assert_eq!(read_qr(&bigger), long);
+    assert!(bigger.len() > svg.len(), "more data, more modules");
+    // An answer stays small: the QR code of a real setup is a few kilobytes.
+    assert!(svg.len() < 16 * 1024, "{} bytes", svg.len());
 }
 
 #[test]

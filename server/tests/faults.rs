@@ -202,6 +202,10 @@ async fn every_contract_code_can_be_injected_with_its_status() {
         ("code_used", 401, false),
         ("codes_paused", 429, true),
         ("step_expired", 410, false),
+        ("passkey_unknown", 401, false),
+        ("passkey_invalid", 401, false),
+        ("passkey_registered", 409, false),
+        ("challenge_expired", 410, false),
     ];
     assert_eq!(codes.len(), auth_server::problem::CONTRACT_CODES.len());
     for (code, status, retry) in codes {

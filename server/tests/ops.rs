@@ -425,6 +425,10 @@ async fn openapi_31_document_matches_the_real_routes() {
         ("post", "/auth/login/second-factor"),
         ("post", "/auth/totp/setup"),
         ("post", "/auth/totp/confirm"),
+        ("post", "/auth/passkeys/register/start"),
+        ("post", "/auth/passkeys/register/finish"),
+        ("post", "/auth/passkeys/login/start"),
+        ("post", "/auth/passkeys/login/finish"),
         ("get", "/auth/status"),
         ("post", "/auth/telemetry"),
     ]
