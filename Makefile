@@ -16,7 +16,7 @@ DATA_DIR ?= data
 # demo's own port (loopback clients and pages only). Never use it behind a proxy.
 SERVE = target/release/auth-server --addr 127.0.0.1:$(PORT) --db $(DATA_DIR)/demo.db \
 	  --static-dir dist --locales-dir locales --seed-demo-user --faults --demo-admin-on-public \
-	  --require-verification
+	  --require-verification --app-url http://localhost:$(PORT)/ --webauthn-origin http://localhost:$(PORT)
 
 ## Installs what is missing: wasm32 target, trunk, wasm-bindgen, browsers, drivers, npm tools.
 setup:
@@ -53,9 +53,9 @@ server:
 
 ## Builds the widget in release mode and serves the demo with the reference API.
 demo: build-demo server
-	@echo "Demo: http://127.0.0.1:$(PORT)  (account: demo@example.com / correct horse battery staple)"
-	@echo "Gallery of every state: http://127.0.0.1:$(PORT)/gallery.html"
-	@echo "Dev mailbox (the emails the demo would send, with their links): http://127.0.0.1:$(PORT)/dev/mailbox"
+	@echo "Demo: http://localhost:$(PORT)  (account: demo@example.com / correct horse battery staple)"
+	@echo "Gallery of every state: http://localhost:$(PORT)/gallery.html"
+	@echo "Dev mailbox (the emails the demo would send, with their links): http://localhost:$(PORT)/dev/mailbox"
 	@echo "Sign-in with a one-time code: codes@example.com, same password; add the secret JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP to an authenticator app"
 	$(SERVE)
 
