@@ -233,7 +233,9 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
             password.set(String::new()); // errors-15: keep the email, clear the password
         }
         if failure.kind == FailureKind::StepExpired {
+            // The step ran out: nothing to send a code with. Back to the password, email kept.
             step.set_value(None);
+            mode.set(Mode::Login);
         }
         sink.failure(flow, &failure);
         let focus = g.focus;

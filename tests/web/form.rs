@@ -429,3 +429,34 @@ async fn a_second_factor_account_gets_the_code_step_and_a_wrong_code_is_refused(
     w.wait_for(".aw-widget[data-mode=login]").await;
     assert_eq!(w.input("input[name=email]").value(), "codes@example.com");
 }
+
+/// Once the step has run out there is nothing to send a code with: the form goes back to the
+/// password with the email kept, under words that say to start again.
+#[wasm_bindgen_test]
+async fn when_the_step_runs_out_the_form_goes_back_to_the_password_with_the_email_kept() {
+    set_fault(Some("code:step_expired"), Some("login-second-factor")).await;
+    let w = mount(Mode::Login);
+    w.type_into("input[name=email]", "codes@example.com");
+    w.type_into("input[name=password]", "correct horse battery staple");
+    w.click("button[type=submit]");
+    w.wait_for(".aw-widget[data-mode=code]").await;
+    w.type_into("input[name=code]", "123456");
+    w.click("button[type=submit]");
+    let banner = w.wait_for("[data-failure=step_expired]").await;
+    set_fault(None, None).await;
+    w.wait_for(".aw-widget[data-mode=login]").await;
+    assert!(w.find("input[name=code]").is_none(), "no code field left");
+    assert_eq!(w.input("input[name=email]").value(), "codes@example.com");
+    assert_eq!(w.input("input[name=password]").value(), "");
+    assert!(
+        banner
+            .query_selector("[data-action=start_again]")
+            .unwrap()
+            .is_some(),
+        "start again is offered"
+    );
+    // Signing in again starts a new step.
+    w.type_into("input[name=password]", "correct horse battery staple");
+    w.click("button[type=submit]");
+    w.wait_for(".aw-widget[data-mode=code]").await;
+}
