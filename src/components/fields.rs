@@ -1,4 +1,4 @@
-//! Labelled email and password fields (fields-1 to fields-8, errors-11).
+//! Labelled fields: the email, the password and a sign-in's code (fields-1 to fields-8, errors-11).
 
 use super::banner::field_message;
 use super::i18n::I18n;

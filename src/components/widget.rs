@@ -1,4 +1,4 @@
-//! `AuthWidget`: login, sign-up and password-reset request in one form.
+//! `AuthWidget`: sign-in (with its code step), sign-up, password reset and email links in one form.
 
 use super::banner::{FailureBanner, Notice, SuccessBanner};
 use super::events::{FailureDetail, OutcomeDetail, Sink, SuccessDetail};
