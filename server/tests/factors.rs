@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::Row;
 use totp_rs::{Algorithm, Secret, TOTP};
 
@@ -26,16 +26,6 @@ fn code(secret: &str, at: u64) -> String {
         .generate(at)
 }
 
-async fn post_with_session(s: &Server, path: &str, token: &str, body: &Value) -> Answer {
-    s.send(
-        s.http
-            .post(s.url(path))
-            .header("cookie", format!("session={token}"))
-            .json(body),
-    )
-    .await
-}
-
 /// A new account with one-time codes on: its email, secret, recovery codes and the code that
 /// confirmed the setup (with the time it was computed for).
 async fn enrolled(s: &Server, what: &str) -> (String, String, Vec<String>, (String, u64)) {
@@ -43,7 +33,9 @@ async fn enrolled(s: &Server, what: &str) -> (String, String, Vec<String>, (Stri
     let a = s.signup(&email, PASSWORD).await;
     assert_eq!(a.status, 201, "{}", a.text);
     let session = a.cookie_token().expect("signed in");
-    let setup = post_with_session(s, "/auth/totp/setup", &session, &json!({})).await;
+    let setup = s
+        .post_with_cookie("/auth/totp/setup", &session, &json!({}))
+        .await;
     assert_eq!(setup.status, 200, "{}", setup.text);
     assert_eq!(setup.header("cache-control").as_deref(), Some("no-store"));
     let secret = setup.json()["secret"].as_str().unwrap().to_string();
@@ -58,20 +50,18 @@ async fn enrolled(s: &Server, what: &str) -> (String, String, Vec<String>, (Stri
     // Until a first code confirms it, the setup asks for nothing at sign-in.
     assert_eq!(s.login(&email, PASSWORD).await.status, 200);
 
-    let wrong = post_with_session(
-        s,
-        "/auth/totp/confirm",
-        &session,
-        &json!({"code": "000000"}),
-    )
-    .await;
+    let wrong = s
+        .post_with_cookie("/auth/totp/confirm", &session, &json!({"code": "000000"}))
+        .await;
     if wrong.status != 200 {
         wrong.problem(401, "code_invalid");
     }
     let at = now();
     let typed = code(&secret, at);
     let spaced = format!("{} {}", &typed[..3], &typed[3..]);
-    let ok = post_with_session(s, "/auth/totp/confirm", &session, &json!({"code": spaced})).await;
+    let ok = s
+        .post_with_cookie("/auth/totp/confirm", &session, &json!({"code": spaced}))
+        .await;
     assert_eq!(ok.status, 200, "a pasted code with a space: {}", ok.text);
     let codes: Vec<String> = ok.json()["recovery_codes"]
         .as_array()
@@ -84,7 +74,9 @@ async fn enrolled(s: &Server, what: &str) -> (String, String, Vec<String>, (Stri
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), 10, "all different");
-    let again = post_with_session(s, "/auth/totp/setup", &session, &json!({})).await;
+    let again = s
+        .post_with_cookie("/auth/totp/setup", &session, &json!({}))
+        .await;
     again.problem(403, "forbidden");
     (email, secret, codes, (typed, at))
 }

@@ -241,16 +241,6 @@ impl Authenticator {
     }
 }
 
-async fn post_with_session(s: &Server, path: &str, token: &str, body: &Value) -> Answer {
-    s.send(
-        s.http
-            .post(s.url(path))
-            .header("cookie", format!("session={token}"))
-            .json(body),
-    )
-    .await
-}
-
 /// A new account, signed in: its email and session token.
 async fn account(s: &Server, what: &str) -> (String, String) {
     let email = format!("{what}@example.com");
@@ -261,7 +251,9 @@ async fn account(s: &Server, what: &str) -> (String, String) {
 
 /// `register/start` for the signed-in account: the options and the challenge id.
 async fn register_start(s: &Server, session: &str) -> (Value, String) {
-    let a = post_with_session(s, "/auth/passkeys/register/start", session, &json!({})).await;
+    let a = s
+        .post_with_cookie("/auth/passkeys/register/start", session, &json!({}))
+        .await;
     assert_eq!(a.status, 200, "{}", a.text);
     assert_eq!(a.header("cache-control").as_deref(), Some("no-store"));
     let body = a.json();
@@ -272,8 +264,7 @@ async fn register_start(s: &Server, session: &str) -> (Value, String) {
 }
 
 async fn register_finish(s: &Server, session: &str, challenge: &str, cred: &Value) -> Answer {
-    post_with_session(
-        s,
+    s.post_with_cookie(
         "/auth/passkeys/register/finish",
         session,
         &json!({"challenge": challenge, "credential": cred}),
@@ -403,14 +394,18 @@ async fn a_passkey_sign_in_asks_no_one_time_code_and_registration_needs_a_sessio
     let mut auth = Authenticator::new();
     register(&s, &session, &mut auth).await;
     // One-time codes on: a password now needs a code, a passkey does not.
-    let setup = post_with_session(&s, "/auth/totp/setup", &session, &json!({})).await;
+    let setup = s
+        .post_with_cookie("/auth/totp/setup", &session, &json!({}))
+        .await;
     let secret = setup.json()["secret"].as_str().unwrap().to_string();
     let bytes = Secret::Encoded(secret).to_bytes().unwrap();
     let code = TOTP::new(Algorithm::SHA1, 6, 0, 30, bytes, None, "x".into())
         .unwrap()
         .generate_current()
         .unwrap();
-    let on = post_with_session(&s, "/auth/totp/confirm", &session, &json!({"code": code})).await;
+    let on = s
+        .post_with_cookie("/auth/totp/confirm", &session, &json!({"code": code}))
+        .await;
     assert_eq!(on.status, 200, "{}", on.text);
     assert_eq!(s.login(&email, PASSWORD).await.status, 202);
     let signed_in = sign_in(&s, &mut auth, 0).await;

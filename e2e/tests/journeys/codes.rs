@@ -27,14 +27,6 @@ fn code(secret: &str, at: u64) -> String {
         .generate(at)
 }
 
-async fn click(cx: &Ctx, css: &str) {
-    cx.find(css)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
 /// Submits `code` in the code field and expects the failure `kind` with its own words.
 async fn refused(cx: &Ctx, code: &str, kind: &'static str) {
     cx.type_in(CODE, code).await;
@@ -125,7 +117,7 @@ pub async fn one_time_codes_a_wrong_code_a_used_code_then_a_new_code_and_a_recov
     )
     .await;
 
-    click(&cx, "[data-action=sign_out]").await;
+    cx.click("[data-action=sign_out]").await;
     cx.wait(
         "signed out",
         "document.querySelector('.aw-widget[data-mode=login] input[name=password]')",
@@ -139,7 +131,7 @@ pub async fn one_time_codes_a_wrong_code_a_used_code_then_a_new_code_and_a_recov
     to_the_code_step(&cx, None, password).await;
     refused(&cx, &next, "code_used").await;
 
-    click(&cx, "[data-action=use_recovery_code]").await;
+    cx.click("[data-action=use_recovery_code]").await;
     cx.wait(
         "the recovery code step",
         "document.querySelector('.aw-widget[data-mode=recovery_code] input[name=code][inputmode=text]')",

@@ -72,14 +72,6 @@ async fn expect_token_gone(cx: &Ctx) {
     .await;
 }
 
-async fn click(cx: &Ctx, css: &str) {
-    cx.find(css)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
 /// Sign up with verification on: "check your email"; signing in first says to confirm and
 /// sends the link again on request; the first link, replaced by the second, has expired; the
 /// second confirms the address and leaves sign-in ready with the email filled in.
@@ -88,7 +80,7 @@ pub async fn sign_up_then_the_emailed_link_confirms_the_address_then_sign_in(cx:
     let email = cx.unique_email("verify");
     let password = "quiet meadow lantern 7";
     cx.open(&server).await;
-    click(&cx, "[data-action=switch_to_signup]").await;
+    cx.click("[data-action=switch_to_signup]").await;
     cx.wait(
         "the sign-up form",
         "document.querySelector('.aw-widget[data-mode=signup] input[name=password][autocomplete=new-password]')",
@@ -106,7 +98,7 @@ pub async fn sign_up_then_the_emailed_link_confirms_the_address_then_sign_in(cx:
         "the verification email:\n{first}"
     );
 
-    click(&cx, "[data-action=switch_to_login]").await;
+    cx.click("[data-action=switch_to_login]").await;
     cx.type_in(PASSWORD, password).await; // the email stays from sign-up
     cx.enter_in(PASSWORD).await;
     cx.expect_failure(Expect {
@@ -114,7 +106,7 @@ pub async fn sign_up_then_the_emailed_link_confirms_the_address_then_sign_in(cx:
         copy: "email_unverified",
     })
     .await;
-    click(&cx, "[data-action=resend_verification]").await;
+    cx.click("[data-action=resend_verification]").await;
     cx.wait(
         "a new link is on its way",
         "document.querySelector('[data-outcome=link_sent]')",
@@ -176,7 +168,7 @@ pub async fn forgot_password_then_the_emailed_link_sets_a_new_one_and_ends_every
     assert_eq!(server.session_status(&elsewhere).await, 200);
 
     cx.open(&server).await;
-    click(&cx, "[data-action=forgot_password]").await;
+    cx.click("[data-action=forgot_password]").await;
     cx.wait(
         "the reset request",
         "document.querySelector('.aw-widget[data-mode=reset]')",
@@ -262,7 +254,7 @@ pub async fn forgot_password_then_the_emailed_link_sets_a_new_one_and_ends_every
         copy: "link_used",
     })
     .await;
-    click(&cx, "[data-action=send_new_link]").await;
+    cx.click("[data-action=send_new_link]").await;
     cx.wait(
         "the reset request, to get a new link",
         "document.querySelector('.aw-widget[data-mode=reset] input[name=email]')",

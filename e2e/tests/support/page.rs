@@ -183,6 +183,15 @@ impl Ctx {
         .await
     }
 
+    /// Clicks `css` (a button or a link).
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("{}: click {css}: {e}", self.browser()));
+    }
+
     /// Clicks into a field and types `text`, as a person does.
     pub async fn type_in(&self, css: &str, text: &str) {
         let field = self.find(css).await;

@@ -92,13 +92,13 @@ impl Server {
     }
 
     async fn send(&self, method: reqwest::Method, path: &str, body: Value) -> (u16, Value) {
-        let resp = self
-            .http
-            .request(method, self.url(path))
-            .json(&body)
-            .send()
+        self.answer(path, self.http.request(method, self.url(path)).json(&body))
             .await
-            .unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+
+    /// Sends `req` (for `path`): its status and JSON answer (`null` when it is not JSON).
+    async fn answer(&self, path: &str, req: reqwest::RequestBuilder) -> (u16, Value) {
+        let resp = req.send().await.unwrap_or_else(|e| panic!("{path}: {e}"));
         let status = resp.status().as_u16();
         let text = resp.text().await.unwrap_or_default();
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
@@ -182,17 +182,11 @@ impl Server {
     /// A `POST` of `body` with a session cookie from [`Server::sign_in_elsewhere`]: its
     /// status and JSON answer.
     pub async fn post_signed_in(&self, cookie: &str, path: &str, body: Value) -> (u16, Value) {
-        let resp = self
+        let req = self
             .http
             .post(self.url(path))
-            .header(reqwest::header::COOKIE, cookie)
-            .json(&body)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+            .header(reqwest::header::COOKIE, cookie);
+        self.answer(path, req.json(&body)).await
     }
 
     /// A bare `GET` from the harness (same client address as the browser): its status.

@@ -204,6 +204,17 @@ impl Server {
         .await
     }
 
+    /// `POST` of `body` presenting `token` as the session cookie (a signed-in call).
+    pub async fn post_with_cookie(&self, path: &str, token: &str, body: &Value) -> Answer {
+        self.send(
+            self.http
+                .post(self.url(path))
+                .header("cookie", format!("session={token}"))
+                .json(body),
+        )
+        .await
+    }
+
     /// `GET /auth/session` presenting `token` as the cookie.
     pub async fn session_with_cookie(&self, token: &str) -> Answer {
         self.send(
