@@ -2,6 +2,8 @@
 //! `AUTH_JWT_KEYS`, or a 0600 key file the server creates beside its database (OWASP ASVS 5.0
 //! V13 and V11).
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -102,25 +104,9 @@ fn session(base: &str, token: &str) -> u16 {
 
 fn kid_of(token: &str) -> String {
     let header = token.split('.').next().unwrap();
-    let bytes = base64_url_decode(header);
+    let bytes = URL_SAFE_NO_PAD.decode(header).unwrap();
     let v: Value = serde_json::from_slice(&bytes).unwrap();
     v["kid"].as_str().unwrap().to_string()
-}
-
-fn base64_url_decode(s: &str) -> Vec<u8> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes() {
-        let v = ALPHABET.iter().position(|a| *a == c).unwrap() as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
 }
 
 #[test]

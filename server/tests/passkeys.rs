@@ -6,6 +6,8 @@
 
 mod common;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
 use openssl::bn::BigNumContext;
 use openssl::ec::{EcGroup, EcKey};
@@ -22,18 +24,11 @@ const ORIGIN: &str = "http://localhost:8080";
 const RP_ID: &str = "localhost";
 
 fn b64url(bytes: &[u8]) -> String {
-    openssl::base64::encode_block(bytes)
-        .trim_end_matches('=')
-        .replace('+', "-")
-        .replace('/', "_")
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 fn unb64url(s: &str) -> Vec<u8> {
-    let mut std = s.replace('-', "+").replace('_', "/");
-    while !std.len().is_multiple_of(4) {
-        std.push('=');
-    }
-    openssl::base64::decode_block(&std).expect("base64url")
+    URL_SAFE_NO_PAD.decode(s).expect("base64url")
 }
 
 /// A CBOR item head (RFC 8949 section 3).
