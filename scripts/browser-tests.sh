@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the wasm-bindgen browser tests in headless Chromium and headless Firefox against a
 # reference server started here on an ephemeral port with a fresh in-memory database.
-# BROWSERS=chromium (or firefox) runs one browser only, for a quicker loop while developing.
+# BROWSERS=chromium (or firefox) runs one browser only, for a quicker loop while developing;
+# arguments are passed to the test harness (a test name filter, for one test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -46,9 +47,9 @@ for browser in ${BROWSERS:-chromium firefox}; do
   else
     driver=(env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)")
   fi
-  "${driver[@]}" cargo test --target wasm32-unknown-unknown -p auth-widget --test web || status=1
+  "${driver[@]}" cargo test --target wasm32-unknown-unknown -p auth-widget --test web -- "$@" || status=1
   echo "==> example Leptos app in headless $browser"
-  "${driver[@]}" cargo test --target wasm32-unknown-unknown -p leptos-app-example --test web || status=1
+  "${driver[@]}" cargo test --target wasm32-unknown-unknown -p leptos-app-example --test web -- "$@" || status=1
 done
 if [ "$status" -ne 0 ]; then
   echo "browser tests failed; reference server log: $LOG"
