@@ -78,6 +78,15 @@ thread_local! {
     static LINK: std::cell::RefCell<Option<(Flow, String)>> = const { std::cell::RefCell::new(None) };
 }
 
+/// A second step under way in a widget an attribute change re-renders: its element, then the
+/// step token, the mode (code or recovery code), the email and what was typed. The widget that
+/// element gets next takes it back (memory only, like the step itself).
+type HeldStep = (web_sys::Element, String, Mode, String, String);
+
+thread_local! {
+    static HELD_STEP: std::cell::RefCell<Option<HeldStep>> = const { std::cell::RefCell::new(None) };
+}
+
 /// The page's link: taken from the address bar the first time, then kept in memory.
 fn page_link() -> Option<(Flow, String)> {
     if let Some(link) = take_link_from_address_bar() {
@@ -157,6 +166,30 @@ pub fn use_auth_form(initial: Mode, options: FormOptions) -> UseAuthFormReturn {
     // The step token of a sign-in waiting for its code, in memory only: dropped when the step
     // ends or the person leaves it.
     let step: StoredValue<Option<String>> = StoredValue::new(None);
+    let host = sink.host;
+    if let Some((_, token, m, e, code)) = HELD_STEP.with_borrow_mut(|held| {
+        let ours = host.get_value();
+        held.take_if(|(el, ..)| Some(&*el) == ours.as_ref())
+    }) {
+        step.set_value(Some(token));
+        mode.set(m);
+        email.set(e);
+        password.set(code);
+    }
+    on_cleanup(move || {
+        let held = (|| {
+            Some((
+                host.try_get_value()??,
+                step.try_get_value()??,
+                mode.try_get_untracked()?,
+                email.try_get_untracked()?,
+                password.try_get_untracked()?,
+            ))
+        })();
+        if held.is_some() {
+            HELD_STEP.set(held);
+        }
+    });
     if link
         .as_ref()
         .is_some_and(|(f, _)| *f == Flow::PasswordResetComplete)

@@ -346,3 +346,47 @@ async fn a_reset_link_survives_the_upgrade_and_an_attribute_change() {
     host.click("[data-action=switch_to_login]");
     host.wait_for(".aw-widget[data-mode=login]").await;
 }
+
+/// A page that changes an attribute while someone is fetching their code (a theme or language
+/// switch) re-renders the widget: the code step stays, with its step token, what was typed and
+/// the email, so a code still goes with the sign-in it belongs to.
+#[wasm_bindgen_test]
+async fn a_code_step_survives_an_attribute_change() {
+    let host = host(&[]);
+    host.wait_for(".aw-widget[data-mode=login]").await;
+    host.type_into("input[name=email]", "codes@example.com");
+    host.type_into("input[name=password]", "correct horse battery staple");
+    host.click("button[type=submit]");
+    host.wait_for(".aw-widget[data-mode=code]").await;
+    host.type_into("input[name=code]", "000");
+    host.0.set_attribute("theme", "dark").unwrap();
+    host.wait_for(".aw-widget[data-theme=dark]").await;
+    assert!(
+        host.find(".aw-widget[data-mode=code]").is_some(),
+        "the code step stays after a re-render"
+    );
+    host.wait_until("and keeps what was typed", 2, |h| {
+        h.input("input[name=code]").value() == "000"
+    })
+    .await;
+    // The step's token is still there, sent with the code (the server's answer is a fault, so
+    // the account's count of wrong codes is left alone).
+    set_fault(Some("code:code_invalid"), Some("login-second-factor")).await;
+    record_bodies();
+    host.type_into("input[name=code]", "000000");
+    host.click("button[type=submit]");
+    host.wait_for("[data-failure=code_invalid]").await;
+    set_fault(None, None).await;
+    let bodies = recorded_bodies();
+    assert!(
+        bodies.contains(r#"\"step\":\""#) && !bodies.contains(r#"\"step\":\"\""#),
+        "the step's token goes with the code: {bodies}"
+    );
+    host.click("[data-action=switch_to_login]");
+    host.wait_for(".aw-widget[data-mode=login]").await;
+    assert_eq!(
+        host.input("input[name=email]").value(),
+        "codes@example.com",
+        "the email is kept through the re-render"
+    );
+}
