@@ -71,9 +71,10 @@ example-host: build-demo server
 	  trap 'kill $$!' EXIT; $(SERVE) --allow-origin http://127.0.0.1:8081
 
 ## Every check: format, lints (host and wasm32), native and server tests (SQLite and PostgreSQL),
-## several instances behind haproxy, alert rules, browser tests, the npm package.
-test: setup lint test-native test-postgres test-cluster test-hardening test-alerts test-browser test-e2e size-budget \
-	test-package
+## several instances behind haproxy, alert rules, browser tests, the backend profiles against the
+## real servers, the npm package.
+test: setup lint test-native test-postgres test-cluster test-hardening test-alerts test-browser test-e2e \
+	test-backends size-budget test-package
 
 ## Formatting and clippy with -D warnings, for the host and for wasm32.
 lint:
@@ -153,4 +154,5 @@ size-budget: setup
 ## The backend profiles against real better-auth, django-allauth and Firebase Auth emulator
 ## servers (installed by setup into backends/, started on free ports by scripts/backends.sh).
 test-backends: setup
-	bash scripts/cargo-tests.sh auth-widget-e2e:backends -- --ignored --test-threads=1
+	bash scripts/cargo-tests.sh
+	timeout 600 bash scripts/cargo-tests.sh auth-widget-e2e:backends -- --ignored --test-threads=1
