@@ -22,6 +22,8 @@ mod keyboard;
 mod links;
 #[path = "journeys/package.rs"]
 mod package;
+#[path = "journeys/passkeys.rs"]
+mod passkeys;
 #[path = "journeys/security.rs"]
 mod security;
 #[path = "journeys/status.rs"]
@@ -48,6 +50,7 @@ static JOURNEYS: &[Journey] = &[
         codes::one_time_codes_a_wrong_code_a_used_code_then_a_new_code_and_a_recovery_code,
         90
     ),
+    journey!(passkeys::passkeys_made_by_the_browser_register_and_sign_in),
     journey!(
         keyboard::keyboard_only_login_follows_the_standard_tab_order_and_the_toggle_works_by_key
     ),

@@ -89,6 +89,10 @@ fn capabilities(kind: Kind) -> serde_json::Map<String, Value> {
                     "browser.safebrowsing.malware.enabled": false,
                     "browser.safebrowsing.phishing.enabled": false,
                     "layout.css.prefers-color-scheme.content-override": 1,
+                    // WebAuthn goes to the WebDriver virtual authenticators (the passkey
+                    // journey adds one), not to a USB key or a system dialog.
+                    "security.webauth.webauthn_enable_softtoken": true,
+                    "security.webauth.webauthn_enable_usbtoken": false,
                 },
             },
         }),
