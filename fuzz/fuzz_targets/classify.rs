@@ -7,7 +7,7 @@ use auth_widget::guidance::{GuideOptions, guide};
 use auth_widget::taxonomy::{FailureKind, Flow, Response, Transport, classify};
 use libfuzzer_sys::fuzz_target;
 
-const FLOWS: [Flow; 8] = Flow::ALL;
+const FLOWS: [Flow; Flow::ALL.len()] = Flow::ALL;
 const TYPES: [&str; 4] = [
     "application/problem+json",
     "application/json",
