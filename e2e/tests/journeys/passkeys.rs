@@ -7,50 +7,21 @@
 //! WebAuthn refuses IP-address origins, so the page is opened on `localhost` and the server is
 //! told that origin (`--webauthn-origin`), as `make demo` does.
 
+use crate::support::browser::SessionCmd;
 use crate::support::checks::page_fetch;
 use crate::support::page::Ctx;
 use crate::support::procs::free_port;
 use crate::support::server::{Server, dist};
-use fantoccini::wd::WebDriverCompatibleCommand;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-/// A WebAuthn WebDriver extension command: `method` on `path` under the session, with `body`.
-#[derive(Debug)]
-struct WebAuthnCmd {
-    method: http::Method,
-    path: String,
-    body: Option<Value>,
-}
-
-impl WebDriverCompatibleCommand for WebAuthnCmd {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        let session = session_id.unwrap_or_default();
-        base_url.join(&format!("session/{session}/webauthn/{}", self.path))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (
-            self.method.clone(),
-            self.body.as_ref().map(Value::to_string),
-        )
-    }
-}
-
-async fn webauthn(cx: &Ctx, method: http::Method, path: &str, body: Option<Value>) -> Value {
-    let cmd = WebAuthnCmd {
-        method,
-        path: path.to_string(),
-        body,
-    };
+/// A command of the WebAuthn WebDriver extension (`/session/{id}/webauthn/…`).
+async fn webauthn(cx: &Ctx, cmd: SessionCmd) -> Value {
+    let what = format!("{} {}", cmd.method, cmd.path);
     cx.client
         .issue_cmd(cmd)
         .await
-        .unwrap_or_else(|e| panic!("{} webauthn/{path}: {e}", cx.browser()))
+        .unwrap_or_else(|e| panic!("{}: {what}: {e}", cx.browser()))
 }
 
 /// Adds a platform authenticator that holds discoverable credentials and verifies the person
@@ -58,16 +29,17 @@ async fn webauthn(cx: &Ctx, method: http::Method, path: &str, body: Option<Value
 async fn add_authenticator(cx: &Ctx) -> String {
     let id = webauthn(
         cx,
-        http::Method::POST,
-        "authenticator",
-        Some(json!({
+        SessionCmd::post(
+            "webauthn/authenticator",
+            json!({
             "protocol": "ctap2",
             "transport": "internal",
             "hasResidentKey": true,
             "hasUserVerification": true,
             "isUserConsenting": true,
-            "isUserVerified": true,
-        })),
+                "isUserVerified": true,
+            }),
+        ),
     )
     .await;
     id.as_str().expect("authenticator id").to_string()
@@ -119,7 +91,7 @@ pub async fn passkeys_made_by_the_browser_register_and_sign_in(cx: Arc<Ctx>) {
     let password = "copper lantern meadow 7";
     server.signup(&email, password).await;
     let authenticator = add_authenticator(&cx).await;
-    let credentials = format!("authenticator/{authenticator}/credentials");
+    let at = format!("webauthn/authenticator/{authenticator}");
 
     cx.open_url(&format!("{origin}/")).await;
     cx.wait(
@@ -137,7 +109,7 @@ pub async fn passkeys_made_by_the_browser_register_and_sign_in(cx: Arc<Ctx>) {
     let registered = ceremony(&cx, "register").await;
     assert_eq!(registered["status"], json!(201), "register: {registered}");
     let id = registered["body"]["id"].as_str().expect("passkey id");
-    let held = webauthn(&cx, http::Method::GET, &credentials, None).await;
+    let held = webauthn(&cx, SessionCmd::get(format!("{at}/credentials"))).await;
     let held = held.as_array().expect("credentials");
     assert_eq!(held.len(), 1, "one passkey on the authenticator: {held:?}");
     assert_eq!(
@@ -183,13 +155,8 @@ pub async fn passkeys_made_by_the_browser_register_and_sign_in(cx: Arc<Ctx>) {
 
     // The person does not confirm on the authenticator: the browser refuses, nothing is sent.
     assert_eq!(page_fetch(&cx, "POST", "/auth/logout").await.0, 204);
-    webauthn(
-        &cx,
-        http::Method::POST,
-        &format!("authenticator/{authenticator}/uv"),
-        Some(json!({ "isUserVerified": false })),
-    )
-    .await;
+    let not_verified = json!({ "isUserVerified": false });
+    webauthn(&cx, SessionCmd::post(format!("{at}/uv"), not_verified)).await;
     let cancelled = ceremony(&cx, "login").await;
     assert_eq!(
         cancelled["error"],
@@ -198,12 +165,6 @@ pub async fn passkeys_made_by_the_browser_register_and_sign_in(cx: Arc<Ctx>) {
     );
     assert_eq!(page_fetch(&cx, "GET", "/auth/session").await.0, 401);
 
-    webauthn(
-        &cx,
-        http::Method::DELETE,
-        &format!("authenticator/{authenticator}"),
-        None,
-    )
-    .await;
+    webauthn(&cx, SessionCmd::delete(at)).await;
     cx.finish(&[password]).await;
 }

@@ -3,6 +3,8 @@
 //! driver is killed.
 
 use super::procs::{Guard, free_port, log_path, spawn_listening};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{Value, json};
@@ -192,12 +194,40 @@ impl Drop for Browser {
     }
 }
 
-/// A driver-specific WebDriver command under `/session/{id}/`: `POST` with a body, or `GET`
-/// when the body is `Value::Null` (geckodriver's full-page screenshot).
+/// A WebDriver command under `/session/{id}/` that fantoccini has no method for: a driver's
+/// own (CDP through chromedriver, geckodriver's context and full-page screenshot) or a W3C
+/// extension's (WebAuthn's virtual authenticators).
 #[derive(Debug)]
 pub struct SessionCmd {
-    pub path: &'static str,
-    pub body: Value,
+    pub method: http::Method,
+    pub path: String,
+    pub body: Option<Value>,
+}
+
+impl SessionCmd {
+    pub fn post(path: impl Into<String>, body: Value) -> SessionCmd {
+        SessionCmd {
+            method: http::Method::POST,
+            path: path.into(),
+            body: Some(body),
+        }
+    }
+
+    pub fn get(path: impl Into<String>) -> SessionCmd {
+        SessionCmd {
+            method: http::Method::GET,
+            path: path.into(),
+            body: None,
+        }
+    }
+
+    pub fn delete(path: impl Into<String>) -> SessionCmd {
+        SessionCmd {
+            method: http::Method::DELETE,
+            path: path.into(),
+            body: None,
+        }
+    }
 }
 
 impl WebDriverCompatibleCommand for SessionCmd {
@@ -214,10 +244,10 @@ impl WebDriverCompatibleCommand for SessionCmd {
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        match self.body {
-            Value::Null => (http::Method::GET, None),
-            ref body => (http::Method::POST, Some(body.to_string())),
-        }
+        (
+            self.method.clone(),
+            self.body.as_ref().map(Value::to_string),
+        )
     }
 }
 
@@ -226,20 +256,18 @@ pub async fn set_dark(client: &Client, kind: Kind, dark: bool) {
     match kind {
         Kind::Chromium => {
             let value = if dark { "dark" } else { "light" };
-            let cmd = SessionCmd {
-                path: "goog/cdp/execute",
-                body: json!({
+            let cmd = SessionCmd::post(
+                "goog/cdp/execute",
+                json!({
                     "cmd": "Emulation.setEmulatedMedia",
                     "params": { "features": [{ "name": "prefers-color-scheme", "value": value }] },
                 }),
-            };
+            );
             client.issue_cmd(cmd).await.expect("CDP setEmulatedMedia");
         }
         Kind::Firefox => {
-            let context = |c: &'static str| SessionCmd {
-                path: "moz/context",
-                body: json!({ "context": c }),
-            };
+            let context =
+                |c: &'static str| SessionCmd::post("moz/context", json!({ "context": c }));
             client
                 .issue_cmd(context("chrome"))
                 .await
@@ -270,10 +298,7 @@ pub async fn console_lines(
 ) -> Vec<String> {
     match browser_kind {
         Kind::Chromium => {
-            let cmd = SessionCmd {
-                path: "se/log",
-                body: json!({ "type": "browser" }),
-            };
+            let cmd = SessionCmd::post("se/log", json!({ "type": "browser" }));
             let v = client.issue_cmd(cmd).await.unwrap_or(Value::Null);
             v.as_array()
                 .map(|a| {
@@ -315,9 +340,9 @@ pub async fn full_page_png(client: &Client, kind: Kind) -> Vec<u8> {
                 )
                 .await
                 .expect("the document's size");
-            let cmd = SessionCmd {
-                path: "goog/cdp/execute",
-                body: json!({
+            let cmd = SessionCmd::post(
+                "goog/cdp/execute",
+                json!({
                     "cmd": "Page.captureScreenshot",
                     "params": {
                         "format": "png",
@@ -325,43 +350,16 @@ pub async fn full_page_png(client: &Client, kind: Kind) -> Vec<u8> {
                         "clip": { "x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1 },
                     },
                 }),
-            };
+            );
             let v = client.issue_cmd(cmd).await.expect("CDP captureScreenshot");
             v["data"].clone()
         }
         Kind::Firefox => client
-            .issue_cmd(SessionCmd {
-                path: "moz/screenshot/full",
-                body: Value::Null,
-            })
+            .issue_cmd(SessionCmd::get("moz/screenshot/full"))
             .await
             .expect("moz/screenshot/full"),
     };
-    decode_base64(value.as_str().expect("a base64 screenshot"))
-}
-
-/// Standard base64 (the drivers' screenshot encoding) to bytes.
-fn decode_base64(s: &str) -> Vec<u8> {
-    let digit = |c: u8| -> u32 {
-        match c {
-            b'A'..=b'Z' => (c - b'A') as u32,
-            b'a'..=b'z' => (c - b'a') as u32 + 26,
-            b'0'..=b'9' => (c - b'0') as u32 + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => panic!("not base64: {:?}", c as char),
-        }
-    };
-    let mut out = Vec::with_capacity(s.len() / 4 * 3);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
-        acc = (acc << 6) | digit(c);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    out
+    STANDARD
+        .decode(value.as_str().expect("a base64 screenshot"))
+        .expect("base64")
 }
