@@ -21,6 +21,21 @@ fn host(attrs: &[(&str, &str)]) -> Placed {
     Placed::new("auth-widget", &all)
 }
 
+/// The page switches the theme, which re-renders the widget: it comes back in `mode` with
+/// `value` still in the field named `field`.
+async fn theme_change_keeps(host: &Placed, mode: &str, field: &str, value: &str) {
+    host.0.set_attribute("theme", "dark").unwrap();
+    host.wait_for(".aw-widget[data-theme=dark]").await;
+    let (mode, field) = (
+        format!(".aw-widget[data-mode={mode}]"),
+        format!("input[name={field}]"),
+    );
+    host.wait_until("the mode and what was typed are kept", 2, |h| {
+        h.find(&mode).is_some() && h.input(&field).value() == value
+    })
+    .await;
+}
+
 /// Records what is written to `console.error` while it lives; the original comes back on drop,
 /// so other tests' errors still reach the runner.
 struct ConsoleErrors {
@@ -137,13 +152,7 @@ async fn changing_an_attribute_re_renders_and_keeps_what_was_typed() {
     host.click("[data-action=switch_to_login]");
     host.wait_for(".aw-widget[data-mode=login]").await;
     host.type_into("input[name=email]", "other@example.com");
-    host.0.set_attribute("theme", "dark").unwrap();
-    host.wait_for(".aw-widget[data-theme=dark]").await;
-    host.wait_until("the mode and email are kept", 2, |h| {
-        h.find(".aw-widget[data-mode=login]").is_some()
-            && h.input("input[name=email]").value() == "other@example.com"
-    })
-    .await;
+    theme_change_keeps(&host, "login", "email", "other@example.com").await;
 }
 
 #[wasm_bindgen_test]
@@ -333,16 +342,7 @@ async fn a_reset_link_survives_the_upgrade_and_an_attribute_change() {
         "one widget for one element"
     );
     host.type_into("input[name=password]", SECRET);
-    host.0.set_attribute("theme", "dark").unwrap();
-    host.wait_for(".aw-widget[data-theme=dark]").await;
-    assert!(
-        host.find(".aw-widget[data-mode=new_password]").is_some(),
-        "the step stays after a re-render"
-    );
-    host.wait_until("and keeps what was typed", 2, |h| {
-        h.input("input[name=password]").value() == SECRET
-    })
-    .await;
+    theme_change_keeps(&host, "new_password", "password", SECRET).await;
     host.click("[data-action=switch_to_login]");
     host.wait_for(".aw-widget[data-mode=login]").await;
 }
@@ -359,16 +359,7 @@ async fn a_code_step_survives_an_attribute_change() {
     host.click("button[type=submit]");
     host.wait_for(".aw-widget[data-mode=code]").await;
     host.type_into("input[name=code]", "000");
-    host.0.set_attribute("theme", "dark").unwrap();
-    host.wait_for(".aw-widget[data-theme=dark]").await;
-    assert!(
-        host.find(".aw-widget[data-mode=code]").is_some(),
-        "the code step stays after a re-render"
-    );
-    host.wait_until("and keeps what was typed", 2, |h| {
-        h.input("input[name=code]").value() == "000"
-    })
-    .await;
+    theme_change_keeps(&host, "code", "code", "000").await;
     // The step's token is still there, sent with the code (the server's answer is a fault, so
     // the account's count of wrong codes is left alone).
     set_fault(Some("code:code_invalid"), Some("login-second-factor")).await;

@@ -84,11 +84,7 @@ pub async fn sign_up_verifies_the_session_then_log_out_and_log_in_again(cx: Arc<
     cx.wait("the form", "document.querySelector('input[name=email]')")
         .await;
     cx.log_in(&email, password).await;
-    cx.wait(
-        "the signed-in view",
-        "document.querySelector('.aw-signed-in[data-outcome=login]')",
-    )
-    .await;
+    cx.wait_signed_in("the signed-in view").await;
     let body = cx.copy.t("success.login.body", &[("email", &email)]);
     assert_eq!(
         cx.text(".aw-signed-in h2").await,

@@ -111,11 +111,7 @@ pub async fn one_time_codes_a_wrong_code_a_used_code_then_a_new_code_and_a_recov
 
     cx.type_in(CODE, &next).await;
     cx.enter_in(CODE).await;
-    cx.wait(
-        "signed in with the code",
-        "document.querySelector('.aw-signed-in[data-outcome=login]')",
-    )
-    .await;
+    cx.wait_signed_in("signed in with the code").await;
 
     cx.click("[data-action=sign_out]").await;
     cx.wait(
@@ -141,11 +137,7 @@ pub async fn one_time_codes_a_wrong_code_a_used_code_then_a_new_code_and_a_recov
     let pasted = format!(" {} ", recovery[0].to_uppercase().replace('-', " "));
     cx.type_in(CODE, &pasted).await;
     cx.enter_in(CODE).await;
-    cx.wait(
-        "signed in with a recovery code",
-        "document.querySelector('.aw-signed-in[data-outcome=login]')",
-    )
-    .await;
+    cx.wait_signed_in("signed in with a recovery code").await;
     let mut secrets: Vec<&str> = vec![password, &secret];
     secrets.extend(recovery.iter().map(String::as_str));
     cx.finish(&secrets).await;

@@ -77,11 +77,7 @@ pub async fn keyboard_only_login_follows_the_standard_tab_order_and_the_toggle_w
         json!("password"),
         "hidden again on submit"
     );
-    cx.wait(
-        "login success",
-        "document.querySelector('.aw-signed-in[data-outcome=login]')",
-    )
-    .await;
+    cx.wait_signed_in("login success").await;
     cx.audit("signed in by keyboard").await;
     cx.finish(&[DEMO_PASSWORD]).await;
 }

@@ -145,11 +145,7 @@ pub async fn sign_up_then_the_emailed_link_confirms_the_address_then_sign_in(cx:
     cx.audit("the address confirmed").await;
     cx.type_in(PASSWORD, password).await;
     cx.enter_in(PASSWORD).await;
-    cx.wait(
-        "signed in",
-        "document.querySelector('.aw-signed-in[data-outcome=login]')",
-    )
-    .await;
+    cx.wait_signed_in("signed in").await;
     cx.finish(&[password]).await;
 }
 
@@ -235,11 +231,7 @@ pub async fn forgot_password_then_the_emailed_link_sets_a_new_one_and_ends_every
     .await;
     cx.type_in(PASSWORD, new).await;
     cx.enter_in(PASSWORD).await;
-    cx.wait(
-        "signed in with the new password",
-        "document.querySelector('.aw-signed-in[data-outcome=login]')",
-    )
-    .await;
+    cx.wait_signed_in("signed in with the new password").await;
 
     open_link(&cx, &server, "auth-reset", &link).await;
     cx.wait(

@@ -93,18 +93,9 @@ pub async fn passkeys_made_by_the_browser_register_and_sign_in(cx: Arc<Ctx>) {
     let authenticator = add_authenticator(&cx).await;
     let at = format!("webauthn/authenticator/{authenticator}");
 
-    cx.open_url(&format!("{origin}/")).await;
-    cx.wait(
-        "the widget's form",
-        "document.querySelector('input[name=email]')",
-    )
-    .await;
+    cx.open_at(&format!("{origin}/")).await;
     cx.log_in(&email, password).await;
-    cx.wait(
-        "signed in with the password",
-        "document.querySelector('.aw-signed-in[data-outcome=login]')",
-    )
-    .await;
+    cx.wait_signed_in("signed in with the password").await;
 
     let registered = ceremony(&cx, "register").await;
     assert_eq!(registered["status"], json!(201), "register: {registered}");

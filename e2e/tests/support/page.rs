@@ -76,7 +76,13 @@ impl Ctx {
 
     /// Opens the demo on `server` with no cookies and waits for the widget's form.
     pub async fn open(&self, server: &Server) {
-        self.open_url(&server.url("/")).await;
+        self.open_at(&server.url("/")).await;
+    }
+
+    /// Opens the demo page at `url` (another host name for the same server, such as
+    /// `localhost`) with no cookies and waits for the widget's form.
+    pub async fn open_at(&self, url: &str) {
+        self.open_url(url).await;
         self.wait(
             "the widget's form",
             "document.querySelector('input[name=email]')",
@@ -110,6 +116,15 @@ impl Ctx {
             .execute_async(&script, args)
             .await
             .unwrap_or_else(|e| panic!("async script failed: {e}\n{script}"))
+    }
+
+    /// Waits for the signed-in view a sign-in leads to.
+    pub async fn wait_signed_in(&self, what: &str) {
+        self.wait(
+            what,
+            "document.querySelector('.aw-signed-in[data-outcome=login]')",
+        )
+        .await;
     }
 
     /// Waits until the JavaScript expression `expr` is truthy.
